@@ -1,0 +1,24 @@
+# sms_twilio_gateway: the two commands of the README, and the developers' extras.
+# Each target does its own set-up (scripts/setup.sh, idempotent).
+.PHONY: run test lint bench setup simulator clean
+
+run:  ## Odoo on http://localhost:8069 with demo data, the addon and the Twilio simulator
+	@scripts/run.sh
+
+test:  ## every test: tools/ (pytest) and Odoo's (the addon's + Odoo's own SMS tests)
+	@scripts/test.sh
+
+lint:  ## ruff (and pylint-odoo's mandatory checks when installed)
+	@scripts/setup.sh && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench:  ## the benchmarks (results go to docs/BENCHMARKS.md by hand)
+	@scripts/bench.sh
+
+setup:
+	@scripts/setup.sh
+
+simulator:  ## the Twilio simulator alone, on 127.0.0.1:8899
+	@scripts/setup.sh && .venv/bin/python -m tools.twilio_simulator serve --port 8899
+
+clean:
+	rm -rf var
