@@ -15,5 +15,5 @@ else
 fi
 "$VENV/bin/python" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --data-dir="$VAR/data" \
     --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
-    -d "$DB" "${MODE[@]}" --test-enable --test-tags="$TAGS" --http-interface=127.0.0.1 \
+    -d "$DB" --db-filter="^$DB\$" "${MODE[@]}" --test-enable --test-tags="$TAGS" --http-interface=127.0.0.1 \
     --http-port="$PORT" --max-cron-threads=0 --stop-after-init "$@"

@@ -95,8 +95,8 @@ def main():
     ok = ok and not problems and failed == 0
     print(
         "pytest: %d passed, %d failed, %d skipped; odoo: %d passed, %d failed, "
-        "%d skipped" % (py_passed, py_failed, py_skipped, od_passed, od_failed,
-                        od_skipped)
+        "%d skipped"
+        % (py_passed, py_failed, py_skipped, od_passed, od_failed, od_skipped)
     )
     print("%d passed, %d failed" % (passed, failed))
     return 0 if ok else 1

@@ -1,0 +1,4 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import controllers
+from . import models
+from . import wizards

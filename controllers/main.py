@@ -1,0 +1,95 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Twilio webhooks: thin. Verify the signature, then hand to one model method."""
+
+import logging
+
+from werkzeug.wrappers import Response
+
+from odoo.addons.sms_twilio.controllers.controllers import SmsTwilioController
+from odoo.http import request, route
+
+from ..tools.twilio_client import get_request_validator
+
+_logger = logging.getLogger(__name__)
+
+
+def _signature_ok(company):
+    """Twilio signed this request with the company's auth token.
+
+    The URL is the public one Twilio called: with Odoo's proxy mode the
+    X-Forwarded-* headers are applied before we see it.
+    """
+    token = company.sudo().sms_twilio_auth_token
+    signature = request.httprequest.headers.get("X-Twilio-Signature")
+    if not token or not signature:
+        return False
+    return get_request_validator(token).validate(
+        request.httprequest.url, request.httprequest.form.to_dict(), signature
+    )
+
+
+def _forbidden():
+    return Response("Forbidden", status=403, content_type="text/plain")
+
+
+class SmsTwilioGatewayController(SmsTwilioController):
+    @route()
+    def update_sms_status(
+        self, uuid, SmsStatus=None, ErrorCode=None, ErrorMessage=None, **kwargs
+    ):
+        log = request.env["sms.log"].sudo()._gateway_outbound_for_uuid(uuid)
+        if not log:
+            # Not sent through the gateway: Odoo's own handling.
+            return super().update_sms_status(
+                uuid,
+                SmsStatus=SmsStatus,
+                ErrorCode=ErrorCode,
+                ErrorMessage=ErrorMessage,
+                **kwargs,
+            )
+        # The token of the company that sent it, even across Twilio accounts.
+        if not _signature_ok(log.company_id):
+            _logger.warning("SMS status callback for %s: bad signature", uuid)
+            return _forbidden()
+        request.env["sms.log"].sudo()._gateway_status_callback(
+            uuid, SmsStatus, error_code=ErrorCode, error_message=ErrorMessage
+        )
+        return "OK"
+
+    @route(
+        "/sms_twilio_gateway/inbound",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def inbound(self, **params):
+        form = request.httprequest.form
+        company = (
+            request.env["res.company"]
+            .sudo()
+            ._gateway_company_for_inbound(form.get("AccountSid"), form.get("To"))
+        )
+        if not company or not _signature_ok(company):
+            _logger.warning(
+                "SMS inbound from %s: bad or missing signature", form.get("From")
+            )
+            return _forbidden()
+        media = [
+            (form.get("MediaUrl%d" % i), form.get("MediaContentType%d" % i))
+            for i in range(min(int(form.get("NumMedia") or 0), 10))
+        ]
+        twiml = (
+            request.env["sms.log"]
+            .sudo()
+            ._gateway_receive(
+                company,
+                message_sid=form.get("MessageSid") or form.get("SmsSid"),
+                from_number=form.get("From"),
+                to_number=form.get("To"),
+                body=form.get("Body") or "",
+                media=[m for m in media if m[0]],
+            )
+        )
+        return Response(twiml, status=200, content_type="text/xml")

@@ -1,0 +1,13 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import sms_dnc_mixin
+from . import mail_notification
+from . import mail_thread
+from . import mailing_contact
+from . import mailing_trace
+from . import res_company
+from . import res_partner
+from . import sms_log
+from . import sms_number
+from . import sms_sms
+from . import sms_twilio_number
+from . import sms_usage

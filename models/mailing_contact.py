@@ -1,0 +1,7 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class MailingContact(models.Model):
+    _name = "mailing.contact"
+    _inherit = ["mailing.contact", "sms.dnc.mixin"]

@@ -1,0 +1,156 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from ..tools import keywords
+from ..tools.twilio_client import get_client
+
+DEFAULT_OPT_OUT_REPLY = (
+    "You are unsubscribed and will receive no more messages. Reply START to "
+    "subscribe again."
+)
+DEFAULT_OPT_IN_REPLY = "You are subscribed again. Reply STOP to unsubscribe."
+DEFAULT_HELP_REPLY = "Reply STOP to unsubscribe. Msg&data rates may apply."
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    sms_gateway_enabled = fields.Boolean(
+        "Enforce the SMS gateway",
+        help="Every SMS of this company sent through Twilio passes the gateway: "
+        "opt-outs, do-not-contact, number checks, rate limit, quota and quiet "
+        "hours. Off, Odoo's plain Twilio provider is used.",
+    )
+    sms_twilio_sandbox = fields.Boolean(
+        "Twilio sandbox",
+        groups="base.group_system",
+        help="Send to the bundled Twilio simulator instead of Twilio: nothing "
+        "leaves this server and nothing is billed.",
+    )
+    sms_twilio_messaging_service_sid = fields.Char(
+        "Messaging Service SID", groups="base.group_system"
+    )
+    sms_alphanumeric_sender = fields.Char(
+        "Alphanumeric sender ID",
+        help="Up to 11 letters, digits or spaces, used only for destinations "
+        "whose country allows it (never +1 numbers).",
+    )
+    sms_alphanumeric_country_ids = fields.Many2many(
+        "res.country",
+        "res_company_sms_alphanumeric_country_rel",
+        string="Alphanumeric sender countries",
+        help="Countries where the alphanumeric sender is used. Empty: every "
+        "country that allows alphanumeric senders.",
+    )
+    sms_monthly_quota = fields.Integer(
+        "Monthly SMS quota (segments)",
+        default=2000,
+        help="Segments included each month. 0 means no quota.",
+    )
+    sms_overage_price = fields.Float(
+        "Price per segment over quota", default=0.01, digits=(12, 4)
+    )
+    sms_overage_cap = fields.Monetary(
+        "Monthly overage cap",
+        currency_field="currency_id",
+        default=20.0,
+        help="Most that may be spent over the quota in a month; past it, SMS "
+        "are refused until the next month.",
+    )
+    sms_segment_price = fields.Float(
+        "Estimated price per segment",
+        default=0.0079,
+        digits=(12, 5),
+        help="Used for cost estimates before Twilio reports the real price.",
+    )
+    sms_rate_limit = fields.Integer(
+        "SMS per user per minute",
+        default=10,
+        help="How many SMS one user may send per minute from records. 0: no limit.",
+    )
+    sms_quiet_hours_enabled = fields.Boolean("Quiet hours", default=True)
+    sms_quiet_start = fields.Float("Sending allowed from", default=9.0)
+    sms_quiet_end = fields.Float("Sending allowed until", default=20.0)
+    sms_max_segments = fields.Integer("Max segments per SMS", default=10)
+    sms_smart_encoding = fields.Boolean(
+        "Smart encoding",
+        help="Replace look-alike characters (curly quotes, dashes...) with GSM-7 "
+        "ones, as Twilio's Smart Encoding does, so that SMS cost fewer segments.",
+    )
+    sms_lookup_policy = fields.Selection(
+        [
+            ("intake", "When a number is entered"),
+            ("first_send", "At the first SMS"),
+            ("off", "Never"),
+        ],
+        string="Line type lookup",
+        default="first_send",
+        required=True,
+    )
+    sms_lookup_refresh_days = fields.Integer("Refresh lookups after (days)", default=90)
+    sms_auto_block_threshold = fields.Integer(
+        "Auto-block after carrier failures",
+        default=3,
+        help="Consecutive carrier failures after which a number is blocked.",
+    )
+    sms_opt_out_keywords = fields.Char(
+        default=", ".join(keywords.OPT_OUT_KEYWORDS), string="Opt-out keywords"
+    )
+    sms_opt_in_keywords = fields.Char(
+        default=", ".join(keywords.OPT_IN_KEYWORDS), string="Opt-in keywords"
+    )
+    sms_help_keywords = fields.Char(
+        default=", ".join(keywords.HELP_KEYWORDS), string="Help keywords"
+    )
+    sms_opt_out_reply = fields.Char(default=DEFAULT_OPT_OUT_REPLY, translate=True)
+    sms_opt_in_reply = fields.Char(default=DEFAULT_OPT_IN_REPLY, translate=True)
+    sms_help_reply = fields.Char(default=DEFAULT_HELP_REPLY, translate=True)
+
+    def _gateway_applies(self):
+        """Whether the gateway governs this company's SMS."""
+        self.ensure_one()
+        return self.sms_provider == "twilio" and self.sms_gateway_enabled
+
+    @api.model
+    def _gateway_sandbox_url(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("sms_twilio_gateway.sandbox_url", "http://127.0.0.1:8899")
+        )
+
+    def _gateway_twilio_client(self):
+        """The Twilio SDK client of this company (the simulator in sandbox)."""
+        self.ensure_one()
+        company = self.sudo()
+        company._assert_twilio_sid()
+        return get_client(
+            company.sms_twilio_account_sid,
+            company.sms_twilio_auth_token,
+            sandbox_url=company._gateway_sandbox_url()
+            if company.sms_twilio_sandbox
+            else None,
+        )
+
+    def _gateway_keywords(self):
+        """(opt_out, opt_in, help) keyword tuples of this company."""
+        self.ensure_one()
+        return (
+            keywords.parse_keyword_list(self.sms_opt_out_keywords or "")
+            or keywords.OPT_OUT_KEYWORDS,
+            keywords.parse_keyword_list(self.sms_opt_in_keywords or "")
+            or keywords.OPT_IN_KEYWORDS,
+            keywords.parse_keyword_list(self.sms_help_keywords or "")
+            or keywords.HELP_KEYWORDS,
+        )
+
+    @api.model
+    def _gateway_company_for_inbound(self, account_sid, to_number):
+        """The company an inbound SMS is for: its Twilio account, then its number."""
+        if not account_sid:
+            return self.browse()
+        companies = self.sudo().search([("sms_twilio_account_sid", "=", account_sid)])
+        owner = companies.filtered(
+            lambda c: to_number in c.sms_twilio_number_ids.mapped("number")
+        )
+        return (owner or companies)[:1]

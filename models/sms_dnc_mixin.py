@@ -1,0 +1,56 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class SmsDncMixin(models.AbstractModel):
+    """Do-not-contact for SMS: the person asked never to be texted.
+
+    Unlike an opt-out (a number on ``phone.blacklist``), it belongs to the
+    person: it blocks every SMS to any of their numbers, from anyone in the
+    company, and keeps who set it, when and why (tracked in the chatter).
+    """
+
+    _name = "sms.dnc.mixin"
+    _description = "SMS do-not-contact"
+
+    sms_dnc = fields.Boolean("Do not text", tracking=True, copy=False)
+    sms_dnc_reason = fields.Char("Do-not-text reason", tracking=True, copy=False)
+    sms_dnc_date = fields.Datetime("Do-not-text since", readonly=True, copy=False)
+    sms_dnc_user_id = fields.Many2one(
+        "res.users", "Do-not-text set by", readonly=True, copy=False
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("sms_dnc"):
+                vals.update(self._gateway_dnc_stamp())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "sms_dnc" in vals:
+            vals = dict(
+                vals,
+                **(
+                    self._gateway_dnc_stamp()
+                    if vals["sms_dnc"]
+                    else {"sms_dnc_date": False, "sms_dnc_user_id": False}
+                ),
+            )
+        return super().write(vals)
+
+    def _gateway_dnc_stamp(self):
+        return {"sms_dnc_date": fields.Datetime.now(), "sms_dnc_user_id": self.env.uid}
+
+    @api.model
+    def _gateway_dnc_numbers(self, numbers, company):
+        """The numbers among ``numbers`` held by a do-not-text record."""
+        domain = [("sms_dnc", "=", True), ("phone_sanitized", "in", list(numbers))]
+        if "company_id" in self._fields:
+            domain += [("company_id", "in", [False, company.id])]
+        records = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(domain, ["phone_sanitized"])
+        )
+        return set(records.mapped("phone_sanitized"))

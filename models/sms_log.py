@@ -1,0 +1,334 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from twilio.twiml.messaging_response import MessagingResponse
+
+from odoo import api, fields, models
+from odoo.addons.sms_twilio.controllers.controllers import TWILIO_TO_SMS_STATE
+from odoo.tools import SQL
+
+from ..tools import keywords, phone_numbers, segments, twilio_errors
+
+_logger = logging.getLogger(__name__)
+
+# Twilio statuses only move forward: a late "sent" never undoes "delivered".
+STATUS_RANK = {
+    "blocked": 0,
+    "outgoing": 1,  # ours: claimed, being handed to Twilio
+    "accepted": 2,
+    "scheduled": 2,
+    "queued": 3,
+    "sending": 4,
+    "review": 4,
+    "sent": 5,
+    "received": 5,
+    "undelivered": 6,
+    "failed": 6,
+    "delivered": 7,
+    "canceled": 8,
+}
+
+
+class SmsLog(models.Model):
+    """Durable log of every SMS in and out.
+
+    Odoo deletes ``sms.sms`` rows once sent; this log is what analytics,
+    billing, audits and Twilio's later callbacks read.
+    """
+
+    _name = "sms.log"
+    _description = "SMS message log"
+    _order = "id desc"
+    _rec_name = "number"
+
+    direction = fields.Selection(
+        [("outbound", "Outbound"), ("inbound", "Inbound")],
+        required=True,
+        default="outbound",
+        index=True,
+    )
+    number = fields.Char(
+        required=True, index=True, help="The other party, E.164 when valid."
+    )
+    sender = fields.Char(help="From: our number, Messaging Service or alphanumeric ID")
+    body = fields.Text()
+    segments = fields.Integer()
+    encoding = fields.Char()
+    twilio_sid = fields.Char("Twilio SID", index="btree_not_null", copy=False)
+    sms_uuid = fields.Char("SMS UUID", index="btree_not_null", copy=False)
+    status = fields.Selection(
+        [
+            ("blocked", "Blocked"),
+            ("outgoing", "Outgoing"),
+            ("queued", "Queued"),
+            ("sending", "Sending"),
+            ("accepted", "Accepted"),
+            ("scheduled", "Scheduled"),
+            ("sent", "Sent"),
+            ("delivered", "Delivered"),
+            ("undelivered", "Undelivered"),
+            ("failed", "Failed"),
+            ("received", "Received"),
+            ("review", "To review"),
+            ("canceled", "Cancelled"),
+        ],
+        required=True,
+        default="queued",
+        index=True,
+    )
+    failure_type = fields.Char()
+    error_code = fields.Integer()
+    error_reason = fields.Char("Reason")
+    price_estimate = fields.Float(digits=(12, 5))
+    price = fields.Float("Price (Twilio)", digits=(12, 5))
+    price_unit = fields.Char()
+    user_id = fields.Many2one("res.users", "User", index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    partner_id = fields.Many2one("res.partner", "Contact", index="btree_not_null")
+    res_model = fields.Char("Source model", index=True)
+    res_id = fields.Many2oneReference("Source record", model_field="res_model")
+    mail_message_id = fields.Many2one("mail.message", index="btree_not_null")
+    mailing_id = fields.Many2one("mailing.mailing", index="btree_not_null")
+    media_urls = fields.Text("Media links")
+    handed = fields.Boolean(
+        readonly=True, help="Handed to Twilio: never sent again, whatever happens."
+    )
+    date_sent = fields.Datetime()
+    date_done = fields.Datetime("Final status date")
+    month = fields.Date(
+        compute="_compute_month", store=True, index=True, help="First day of the month"
+    )
+
+    _twilio_sid_unique = models.Constraint(
+        "unique(twilio_sid)", "A Twilio message is logged once."
+    )
+
+    @api.depends("create_date")
+    def _compute_month(self):
+        for log in self:
+            date = log.create_date or fields.Datetime.now()
+            log.month = date.date().replace(day=1)
+
+    def _gateway_update_status(self, status, **values):
+        """Move forward only; return the logs that actually changed."""
+        moved = self.filtered(
+            lambda log: STATUS_RANK.get(status, 0) > STATUS_RANK.get(log.status, 0)
+        )
+        if moved:
+            moved.write(dict(values, status=status))
+        return moved
+
+    # ------------------------------------------------------------------
+    # Twilio callbacks
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _gateway_outbound_for_uuid(self, uuid):
+        return self.sudo().search(
+            [("sms_uuid", "=", uuid), ("direction", "=", "outbound")],
+            order="id desc",
+            limit=1,
+        )
+
+    @api.model
+    def _gateway_status_callback(
+        self, uuid, status, error_code=None, error_message=None
+    ):
+        """Apply a Twilio status callback: idempotent, never backwards.
+
+        Works after Odoo deleted the ``sms.sms`` row: the log and the tracker
+        are found by the SMS UUID.
+        """
+        log = self._gateway_outbound_for_uuid(uuid)
+        if not log:
+            return False
+        # Serialise concurrent callbacks of one message.
+        self.env.cr.execute(
+            SQL("SELECT id FROM sms_log WHERE id = %s FOR UPDATE", log.id)
+        )
+        log.invalidate_recordset()
+        values = {}
+        failed = status in ("undelivered", "failed")
+        described = None
+        if failed:
+            described = twilio_errors.describe(error_code, error_message)
+            values.update(
+                failure_type=described.failure_type,
+                error_code=described.code or 0,
+                error_reason=self.env._(  # pylint: disable=gettext-variable
+                    described.reason, code=described.code, message=error_message or ""
+                ),
+            )
+        if status in ("delivered", "undelivered", "failed"):
+            values["date_done"] = fields.Datetime.now()
+        if not log._gateway_update_status(status, **values):
+            return True
+        company = log.company_id
+        facts = self.env["sms.number"]._gateway_get([log.number])
+        if status == "delivered":
+            facts._gateway_record_delivery()
+        elif failed:
+            facts._gateway_record_failure(
+                described.code, company.sms_auto_block_threshold
+            )
+            if described.blacklist:
+                self.env["phone.blacklist"].sudo()._add(
+                    [log.number],
+                    message=self.env._("Twilio reported that this number opted out."),
+                )
+        tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)])
+        if failed:
+            tracker._action_update_from_twilio_error(
+                status, str(error_code or ""), values["error_reason"]
+            )
+        elif status in TWILIO_TO_SMS_STATE:
+            tracker._action_update_from_sms_state(TWILIO_TO_SMS_STATE[status])
+        self.env["sms.sms"].sudo().search(
+            [("uuid", "=", uuid), ("to_delete", "=", False)]
+        ).to_delete = True
+        return True
+
+    @api.model
+    def _cron_fetch_prices(self, limit=500):
+        """Fetch Twilio's final price of finished messages; add it to the month."""
+        logs = self.sudo().search(
+            [
+                ("direction", "=", "outbound"),
+                ("twilio_sid", "!=", False),
+                ("status", "in", ("delivered", "undelivered", "failed")),
+                ("price_unit", "=", False),
+            ],
+            limit=limit,
+            order="id",
+        )
+        for company, company_logs in logs.grouped("company_id").items():
+            try:
+                client = company._gateway_twilio_client()
+            except Exception as error:  # noqa: BLE001 - retried next run
+                _logger.warning("SMS prices of %s not fetched: %s", company.name, error)
+                continue
+            for log in company_logs:
+                try:
+                    message = client.messages(log.twilio_sid).fetch()
+                except Exception as error:  # noqa: BLE001 - retried next run
+                    _logger.info(
+                        "SMS price of %s not fetched: %s", log.twilio_sid, error
+                    )
+                    continue
+                if message.price is None:
+                    continue
+                price = abs(float(message.price))
+                log.write({"price": price, "price_unit": message.price_unit or "USD"})
+                usage = self.env["sms.usage"]._gateway_locked(company, log.month)
+                usage.cost += price
+            self.env["ir.cron"]._commit_progress(len(company_logs))
+
+    # ------------------------------------------------------------------
+    # Inbound
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _gateway_receive(
+        self, company, message_sid, from_number, to_number, body, media
+    ):
+        """Handle an inbound SMS; return the TwiML answer.
+
+        Keywords (the whole message) opt out, opt back in or ask for help; any
+        other text lands in the chatter of the record that last texted the
+        number, authored by the contact, and notifies the user who texted.
+        """
+        response = MessagingResponse()
+        if message_sid and self.sudo().search_count([("twilio_sid", "=", message_sid)]):
+            return str(response)  # Twilio retried: stored once, answered once
+        check = phone_numbers.check_number(from_number)
+        number = check.e164 or (from_number or "").strip()
+        log_values = {
+            "direction": "inbound",
+            "number": number or "-",
+            "sender": to_number,
+            "body": body,
+            "twilio_sid": message_sid or False,
+            "status": "received",
+            "company_id": company.id,
+            "media_urls": "\n".join(url for url, _type in media) or False,
+            "segments": segments.count_segments(body).segments,
+        }
+        facts = self.env["sms.number"]._gateway_get([number] if check.ok else [])
+        facts._gateway_record_delivery()
+        opt_out, opt_in, help_words = company._gateway_keywords()
+        keyword = keywords.classify(
+            body, opt_out=opt_out, opt_in=opt_in, help=help_words
+        )
+        blacklist = self.env["phone.blacklist"].sudo()
+        reply = None
+        if keyword == "opt_out":
+            blacklist._add(
+                [number], message=self.env._("Opted out by SMS (%s).", body.strip())
+            )
+            reply = company.sms_opt_out_reply
+        elif keyword == "opt_in":
+            blacklist._remove(
+                [number], message=self.env._("Opted in by SMS (%s).", body.strip())
+            )
+            reply = company.sms_opt_in_reply
+        elif keyword == "help":
+            reply = company.sms_help_reply
+        if keyword:
+            partner = self._gateway_partner_for(number, company, create=False)
+            self.create(dict(log_values, partner_id=partner.id))
+            if reply:
+                response.message(reply)
+            return str(response)
+        record, partner, last = self._gateway_thread_for(number, company)
+        log_values.update(
+            partner_id=partner.id, res_model=record._name, res_id=record.id
+        )
+        message = record._gateway_post_inbound(body, media, partner, last.user_id)
+        self.create(dict(log_values, mail_message_id=message.id))
+        return str(response)
+
+    @api.model
+    def _gateway_partner_for(self, number, company, create=True):
+        """The newest contact holding this number (created when there is none)."""
+        partner = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("phone_sanitized", "=", number),
+                    ("company_id", "in", [False, company.id]),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        if not partner and create:
+            partner = (
+                self.env["res.partner"]
+                .sudo()
+                .create({"name": number, "phone": number, "company_id": company.id})
+            )
+        return partner
+
+    @api.model
+    def _gateway_thread_for(self, number, company):
+        """(record, author partner, last outbound log) for a reply from ``number``."""
+        last = self.sudo().search(
+            [
+                ("direction", "=", "outbound"),
+                ("number", "=", number),
+                ("company_id", "=", company.id),
+                ("status", "not in", ("blocked", "canceled")),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        partner = last.partner_id or self._gateway_partner_for(number, company)
+        record = self.env["res.partner"].browse()
+        if last.res_model and last.res_id and last.res_model in self.env:
+            model = self.env[last.res_model].sudo()
+            if hasattr(model, "message_post"):
+                record = model.browse(last.res_id).exists()
+        return record or partner, partner, last

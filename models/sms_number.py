@@ -1,0 +1,156 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..tools import twilio_errors
+
+_logger = logging.getLogger(__name__)
+
+LINE_TYPES = [
+    ("mobile", "Mobile"),
+    ("landline", "Landline"),
+    ("fixedVoip", "Fixed VoIP"),
+    ("nonFixedVoip", "Non-fixed VoIP"),
+    ("personal", "Personal"),
+    ("tollFree", "Toll-free"),
+    ("premium", "Premium"),
+    ("sharedCost", "Shared cost"),
+    ("uan", "UAN"),
+    ("voicemail", "Voicemail"),
+    ("pager", "Pager"),
+    ("unknown", "Unknown"),
+]
+
+
+class SmsNumber(models.Model):
+    """Facts about one phone number, shared by every record holding it.
+
+    A number's line type and carrier are facts of the world, not of a company:
+    the same row serves every company, so the same number is never looked up
+    twice. Only managers see them in full; the gateway reads them as sudo.
+    """
+
+    _name = "sms.number"
+    _description = "SMS number facts"
+    _order = "id desc"
+    _rec_name = "number"
+
+    number = fields.Char(required=True, readonly=True, index=True, help="E.164")
+    country_code = fields.Char(readonly=True)
+    line_type = fields.Selection(LINE_TYPES, readonly=True)
+    carrier_name = fields.Char(readonly=True)
+    lookup_date = fields.Datetime("Last lookup", readonly=True)
+    lookup_error = fields.Char(readonly=True)
+    lookup_requested = fields.Boolean(
+        readonly=True, index=True, help="Waiting for the lookup cron."
+    )
+    consecutive_failures = fields.Integer(readonly=True)
+    last_error_code = fields.Integer(readonly=True)
+    blocked = fields.Boolean("Auto-blocked", index=True)
+    blocked_date = fields.Datetime(readonly=True)
+    last_delivery_date = fields.Datetime(readonly=True)
+
+    _number_unique = models.Constraint("unique(number)", "Number facts are unique.")
+
+    @api.model
+    def _gateway_get(self, numbers, create=True):
+        """Number facts for these E.164 numbers, one query (created if missing)."""
+        numbers = {n for n in numbers if n}
+        if not numbers:
+            return self.browse()
+        found = self.sudo().search_fetch(
+            [("number", "in", list(numbers))], ["number", "line_type", "blocked"]
+        )
+        missing = numbers - set(found.mapped("number"))
+        if create and missing:
+            # Concurrent creators race on the unique index: insert what is
+            # missing, ignore what another transaction inserted meanwhile.
+            self.env.cr.execute(
+                "INSERT INTO sms_number (number, create_date, write_date, "
+                "create_uid, write_uid, consecutive_failures, last_error_code) "
+                "SELECT n, now() at time zone 'utc', now() at time zone 'utc', "
+                "%s, %s, 0, 0 FROM unnest(%s) n ON CONFLICT (number) DO NOTHING",
+                (self.env.uid, self.env.uid, sorted(missing)),
+            )
+            found = self.sudo().search([("number", "in", list(numbers))])
+        return found
+
+    def _gateway_needs_lookup(self, refresh_days):
+        limit = fields.Datetime.now() - timedelta(days=refresh_days or 0)
+        return self.filtered(lambda n: not n.lookup_date or n.lookup_date < limit)
+
+    def _gateway_lookup(self, company):
+        """Ask Twilio Lookup for the line type of these numbers.
+
+        A failed lookup is recorded and never blocks a send by itself.
+        """
+        if not self:
+            return
+        client = company._gateway_twilio_client()
+        for number in self:
+            values = {"lookup_date": fields.Datetime.now(), "lookup_requested": False}
+            try:
+                result = client.lookups.v2.phone_numbers(number.number).fetch(
+                    fields="line_type_intelligence"
+                )
+            except Exception as error:  # noqa: BLE001 - any failure is only logged
+                _logger.info("SMS lookup of %s failed: %s", number.number, error)
+                values["lookup_error"] = str(error)[:200]
+            else:
+                info = result.line_type_intelligence or {}
+                values.update(
+                    line_type=info.get("type")
+                    if info.get("type") in dict(LINE_TYPES)
+                    else "unknown",
+                    carrier_name=info.get("carrier_name"),
+                    country_code=result.country_code,
+                    lookup_error=False
+                    if result.valid
+                    else ", ".join(result.validation_errors or []) or "invalid",
+                )
+            number.write(values)
+
+    def _gateway_record_delivery(self):
+        self.write(
+            {
+                "consecutive_failures": 0,
+                "last_delivery_date": fields.Datetime.now(),
+            }
+        )
+
+    def _gateway_record_failure(self, error_code, threshold):
+        """Count a carrier failure; block the number past the threshold."""
+        error = twilio_errors.describe(error_code)
+        for number in self:
+            if not error.carrier_failure:
+                number.last_error_code = error.code or 0
+                continue
+            failures = number.consecutive_failures + 1
+            values = {"consecutive_failures": failures, "last_error_code": error.code}
+            if threshold and failures >= threshold and not number.blocked:
+                values.update(blocked=True, blocked_date=fields.Datetime.now())
+            number.write(values)
+
+    def action_unblock(self):
+        self.write({"blocked": False, "blocked_date": False, "consecutive_failures": 0})
+
+    @api.model
+    def _cron_lookup(self, limit=200):
+        """Look up the numbers queued at intake, a batch at a time."""
+        todo = self.search([("lookup_requested", "=", True)], limit=limit)
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                [
+                    ("sms_lookup_policy", "=", "intake"),
+                    ("sms_gateway_enabled", "=", True),
+                ]
+            )
+        )
+        if not companies:
+            todo.write({"lookup_requested": False})
+            return
+        todo._gateway_lookup(companies[0])

@@ -1,0 +1,149 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Twilio fixtures: a real simulator on loopback, reached through the real SDK.
+
+Nothing is mocked between the addon and the HTTP wire: tests observe what the
+simulator received.
+"""
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+from ..tools.twilio_simulator import (
+    DEFAULT_ACCOUNT_SID,
+    DEFAULT_AUTH_TOKEN,
+    Simulator,
+    SimulatorServer,
+)
+
+BE_SENDER = "+3228080000"
+US_SENDER = "+15005550006"
+
+
+class GatewayMixin:
+    """Company on Twilio with the gateway on, in sandbox against a simulator."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = Simulator(auto_progress=False)
+        cls.sim_server = SimulatorServer(simulator=cls.sim).start()
+        cls.addClassCleanup(cls.sim_server.stop)
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "sms_twilio_gateway.sandbox_url", cls.sim_server.url
+        )
+        cls.company = cls.env.ref("base.main_company")
+        cls.company.write(
+            {
+                "country_id": cls.env.ref("base.be").id,
+                "sms_provider": "twilio",
+                "sms_gateway_enabled": True,
+                "sms_twilio_sandbox": True,
+                "sms_twilio_account_sid": DEFAULT_ACCOUNT_SID,
+                "sms_twilio_auth_token": DEFAULT_AUTH_TOKEN,
+                "sms_quiet_hours_enabled": False,
+                "sms_lookup_policy": "off",
+                "sms_twilio_number_ids": [
+                    (5, 0),
+                    (
+                        0,
+                        0,
+                        {"number": BE_SENDER, "country_id": cls.env.ref("base.be").id},
+                    ),
+                    (
+                        0,
+                        0,
+                        {"number": US_SENDER, "country_id": cls.env.ref("base.us").id},
+                    ),
+                ],
+            }
+        )
+        cls.user_sms = new_test_user(
+            cls.env,
+            login="sms_user",
+            groups="base.group_user,base.group_partner_manager",
+            name="Sam SMS",
+            email="sam@example.com",
+            notification_type="inbox",
+        )
+        cls.user_marketing = new_test_user(
+            cls.env,
+            login="sms_marketing",
+            groups="base.group_user,sms_twilio_gateway.group_sms_marketing,"
+            "mass_mailing.group_mass_mailing_user",
+            name="Mia Marketing",
+        )
+        cls.user_manager = new_test_user(
+            cls.env,
+            login="sms_manager",
+            groups="base.group_system,sms_twilio_gateway.group_sms_manager",
+            name="Max Manager",
+        )
+        cls.partner = cls.env["res.partner"].create(
+            {
+                "name": "Paula Partner",
+                "phone": "+32470123456",
+                "country_id": cls.env.ref("base.be").id,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.sim.reset()
+
+    # helpers ---------------------------------------------------------------
+
+    def sim_messages(self, to=None):
+        """What the addon sent to the simulator (its API calls), oldest first."""
+        return self.sim.list_messages(to=to, direction="outbound-api")
+
+    def send_to_partner(self, partner, body, user=None):
+        """The user sends from the partner's chatter (composer, comment mode)."""
+        env = self.env(user=user or self.user_sms)
+        composer = (
+            env["sms.composer"]
+            .with_context(active_model="res.partner", active_id=partner.id)
+            .create({"body": body})
+        )
+        return composer._action_send_sms()
+
+    def last_log(self, number):
+        return self.env["sms.log"].search(
+            [("number", "=", number), ("direction", "=", "outbound")],
+            order="id desc",
+            limit=1,
+        )
+
+
+class GatewayCase(GatewayMixin, TransactionCase):
+    pass
+
+
+class GatewayHttpCase(GatewayMixin, HttpCase):
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", self.base_url()
+        )
+
+    def sim_advance(self, sid, steps=1):
+        """Move a message on; its signed callbacks reach the test server."""
+        # The simulator posts like Twilio, without the test cookie, from its
+        # own thread: let the server take the test cursor meanwhile.
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            self.sim.advance(sid, steps=steps)
+            self.assertTrue(self.sim.wait_callbacks(10), "callbacks delivered")
+        self.env.invalidate_all()
+
+    def sim_inject(self, from_, to, body, media_urls=()):
+        """An inbound SMS posted by the simulator, signed like Twilio."""
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            result = self.sim.inject_inbound(
+                from_,
+                to,
+                body,
+                media_urls=media_urls,
+                url=self.base_url() + "/sms_twilio_gateway/inbound",
+            )
+        self.env.invalidate_all()
+        return result

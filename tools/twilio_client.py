@@ -1,0 +1,120 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The only place the addon builds Twilio SDK clients.
+
+``get_client(sid, token)`` talks to Twilio; ``get_client(sid, token, sandbox_url)``
+sends the very same SDK requests to the bundled Twilio simulator instead, so
+the addon's code paths are identical in production, in tests and in the sandbox.
+"""
+
+import threading
+from urllib.parse import urlsplit
+
+from requests.adapters import HTTPAdapter
+from twilio.http.http_client import TwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+TWILIO_TIMEOUT = 10  # seconds, every request has one
+
+# Carries the Twilio host a sandboxed request was meant for (api, lookups, ...).
+SANDBOX_HOST_HEADER = "X-Twilio-Host"
+
+# Enough connections for Odoo's worker threads without hoarding sockets.
+_POOL_SIZE = 16
+
+_http_clients = {}
+_http_clients_lock = threading.Lock()
+
+
+class SandboxHttpClient(TwilioHttpClient):
+    """Sends every request of the SDK to the simulator at ``sandbox_url``.
+
+    Path and query are kept; the original host travels in ``X-Twilio-Host``
+    (the simulator routes on the path, the header is informative). Whatever
+    host the SDK picks (api, lookups, an edge or region), nothing leaves for
+    the real Twilio.
+    """
+
+    def __init__(self, sandbox_url, timeout=TWILIO_TIMEOUT):
+        parts = urlsplit(sandbox_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"Invalid simulator URL: {sandbox_url!r}")
+        super().__init__(pool_connections=True, timeout=timeout)
+        self.sandbox_url = sandbox_url
+        self._base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+        # The SDK only mounts a pool for https://; the simulator usually speaks
+        # http. No retries here: the addon retries by requeueing the SMS.
+        adapter = HTTPAdapter(pool_maxsize=_POOL_SIZE, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        # A proxy taken from the environment must not intercept loopback calls.
+        self.session.trust_env = False
+
+    def rewrite_url(self, url):
+        """Return ``(simulator_url, original_host)`` for an SDK URL."""
+        parts = urlsplit(url)
+        target = self._base + (parts.path or "/")
+        if parts.query:
+            target += "?" + parts.query
+        return target, parts.netloc
+
+    def request(
+        self,
+        method,
+        url,
+        params=None,
+        data=None,
+        headers=None,
+        auth=None,
+        timeout=None,
+        allow_redirects=False,
+    ):
+        target, host = self.rewrite_url(url)
+        headers = dict(headers or {})
+        headers[SANDBOX_HOST_HEADER] = host
+        return super().request(
+            method,
+            target,
+            params=params,
+            data=data,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            allow_redirects=allow_redirects,
+        )
+
+
+def get_http_client(sandbox_url=None, timeout=TWILIO_TIMEOUT):
+    """Return the process-wide HTTP client for this target and timeout.
+
+    One client (one ``requests`` session, one connection pool) per
+    ``(sandbox_url, timeout)`` so that consecutive SMS reuse connections.
+    """
+    if not timeout or timeout <= 0:
+        raise ValueError(f"A positive timeout is required, got {timeout!r}")
+    key = (sandbox_url or None, float(timeout))
+    with _http_clients_lock:
+        http_client = _http_clients.get(key)
+        if http_client is None:
+            if sandbox_url:
+                http_client = SandboxHttpClient(sandbox_url, timeout=timeout)
+            else:
+                http_client = TwilioHttpClient(pool_connections=True, timeout=timeout)
+            _http_clients[key] = http_client
+        return http_client
+
+
+def get_client(account_sid, auth_token, sandbox_url=None, timeout=TWILIO_TIMEOUT):
+    """Return a ``twilio.rest.Client`` for these credentials.
+
+    :param sandbox_url: base URL of the Twilio simulator (``http://host:port``);
+        ``None`` talks to the real Twilio.
+    :param timeout: seconds for connecting and for reading each response.
+    """
+    http_client = get_http_client(sandbox_url, timeout)
+    return Client(account_sid, auth_token, http_client=http_client)
+
+
+def get_request_validator(auth_token):
+    """Return the SDK's validator of ``X-Twilio-Signature`` headers."""
+    return RequestValidator(auth_token)
