@@ -1,5 +1,5 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from . import sms_dnc_mixin
+from . import sms_recipient_mixin
 from . import mail_notification
 from . import mail_thread
 from . import mailing_contact

@@ -4,4 +4,4 @@ from odoo import models
 
 class MailingContact(models.Model):
     _name = "mailing.contact"
-    _inherit = ["mailing.contact", "sms.dnc.mixin"]
+    _inherit = ["mailing.contact", "sms.recipient.mixin"]

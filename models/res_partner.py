@@ -7,7 +7,7 @@ from .sms_number import LINE_TYPES
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "sms.dnc.mixin"]
+    _inherit = ["res.partner", "sms.recipient.mixin"]
 
     sms_line_type = fields.Selection(
         LINE_TYPES, "Line type", compute="_compute_sms_number_facts"

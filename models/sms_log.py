@@ -8,6 +8,7 @@ from odoo.addons.sms_twilio.controllers.controllers import TWILIO_TO_SMS_STATE
 from odoo.tools import SQL
 
 from ..tools import keywords, phone_numbers, segments, twilio_errors
+from .gateway_commit import commit_progress
 
 _logger = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ class SmsLog(models.Model):
                 log.write({"price": price, "price_unit": message.price_unit or "USD"})
                 usage = self.env["sms.usage"]._gateway_locked(company, log.month)
                 usage.cost += price
-            self.env["ir.cron"]._commit_progress(len(company_logs))
+            commit_progress(self.env, len(company_logs))
 
     # ------------------------------------------------------------------
     # Inbound

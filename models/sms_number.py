@@ -3,8 +3,10 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import twilio_errors
+from .gateway_commit import commit_progress
 
 _logger = logging.getLogger(__name__)
 
@@ -77,6 +79,27 @@ class SmsNumber(models.Model):
             found = self.sudo().search([("number", "in", list(numbers))])
         return found
 
+    @api.model
+    def _gateway_request_lookup(self, numbers):
+        """Queue numbers never looked up for the lookup cron: one query."""
+        if not numbers:
+            return
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sms_number (number, lookup_requested, create_date, "
+                "write_date, create_uid, write_uid, consecutive_failures, "
+                "last_error_code) SELECT n, TRUE, now() at time zone 'utc', "
+                "now() at time zone 'utc', %s, %s, 0, 0 FROM unnest(%s) n "
+                "ON CONFLICT (number) DO UPDATE SET lookup_requested = TRUE "
+                "WHERE sms_number.lookup_date IS NULL",
+                self.env.uid,
+                self.env.uid,
+                sorted(numbers),
+            )
+        )
+        self.env["sms.number"].invalidate_model(["lookup_requested"])
+        self.env.ref("sms_twilio_gateway.ir_cron_sms_number_lookup")._trigger()
+
     def _gateway_needs_lookup(self, refresh_days):
         limit = fields.Datetime.now() - timedelta(days=refresh_days or 0)
         return self.filtered(lambda n: not n.lookup_date or n.lookup_date < limit)
@@ -139,18 +162,21 @@ class SmsNumber(models.Model):
     @api.model
     def _cron_lookup(self, limit=200):
         """Look up the numbers queued at intake, a batch at a time."""
-        todo = self.search([("lookup_requested", "=", True)], limit=limit)
-        companies = (
+        company = (
             self.env["res.company"]
             .sudo()
             .search(
                 [
                     ("sms_lookup_policy", "=", "intake"),
                     ("sms_gateway_enabled", "=", True),
-                ]
+                ],
+                limit=1,
             )
         )
-        if not companies:
-            todo.write({"lookup_requested": False})
-            return
-        todo._gateway_lookup(companies[0])
+        while todo := self.search([("lookup_requested", "=", True)], limit=limit):
+            if not company:
+                todo.write({"lookup_requested": False})
+                return
+            todo._gateway_lookup(company)
+            if not commit_progress(self.env, len(todo)):
+                return

@@ -33,6 +33,7 @@ from odoo.addons.sms_twilio.tools.sms_twilio import (
 from odoo.tools import SQL
 
 from ..tools import phone_numbers, quiet_hours, segments, twilio_errors
+from .gateway_commit import commit_progress
 
 _logger = logging.getLogger(__name__)
 
@@ -127,13 +128,13 @@ class SmsSms(models.Model):
             records.with_context(sms_gateway_commit=True)._send(
                 unlink_failed=False, unlink_sent=True, raise_exception=False
             )
-            if not modules.module.current_test:
-                self.env["ir.cron"]._commit_progress(
-                    len(records),
-                    remaining=self.search_count(domain)
-                    if len(records) == batch_size
-                    else 0,
-                )
+            commit_progress(
+                self.env,
+                len(records),
+                remaining=self.search_count(domain)
+                if len(records) == batch_size
+                else 0,
+            )
         self._gateway_recover()
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
@@ -568,11 +569,8 @@ class SmsSms(models.Model):
                 )._gateway_dispatch(unlink_sent=unlink_sent)
 
     def _gateway_commit(self):
-        if (
-            self.env.context.get("sms_gateway_commit")
-            and not modules.module.current_test
-        ):
-            self.env.cr.commit()
+        if self.env.context.get("sms_gateway_commit"):
+            commit_progress(self.env)
 
     def _gateway_dispatch(self, unlink_sent=True):
         """Hand the claimed SMS to Twilio, at most once each."""

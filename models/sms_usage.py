@@ -83,13 +83,13 @@ class SmsUsage(models.Model):
         return usage
 
     @api.model
-    def _gateway_reserve(self, company, segments_list):
+    def _gateway_reserve(self, company, segments_list, month=None):
         """Reserve segments for several SMS at once, in order, under a row lock.
 
         :param segments_list: segments of each SMS
         :return: list of booleans, True where the SMS got its segments
         """
-        usage = self._gateway_locked(company)
+        usage = self._gateway_locked(company, month)
         left = usage._gateway_allowance(company).total_left
         granted = billing.grant(left, segments_list)
         total = sum(s for s, ok in zip(segments_list, granted, strict=True) if ok)

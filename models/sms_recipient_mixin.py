@@ -2,16 +2,19 @@
 from odoo import api, fields, models
 
 
-class SmsDncMixin(models.AbstractModel):
-    """Do-not-contact for SMS: the person asked never to be texted.
+class SmsRecipientMixin(models.AbstractModel):
+    """What the gateway keeps on people it texts (contacts, mailing contacts).
 
-    Unlike an opt-out (a number on ``phone.blacklist``), it belongs to the
-    person: it blocks every SMS to any of their numbers, from anyone in the
-    company, and keeps who set it, when and why (tracked in the chatter).
+    Do-not-text: unlike an opt-out (a number on ``phone.blacklist``), it
+    belongs to the person: it blocks every SMS to any of their numbers, from
+    anyone in the company, and keeps who set it, when and why (tracked).
+
+    Line type lookup at intake: a new number is queued for the lookup cron,
+    so creating thousands of contacts costs no request during the create.
     """
 
-    _name = "sms.dnc.mixin"
-    _description = "SMS do-not-contact"
+    _name = "sms.recipient.mixin"
+    _description = "SMS recipient"
 
     sms_dnc = fields.Boolean("Do not text", tracking=True, copy=False)
     sms_dnc_reason = fields.Char("Do-not-text reason", tracking=True, copy=False)
@@ -25,7 +28,9 @@ class SmsDncMixin(models.AbstractModel):
         for vals in vals_list:
             if vals.get("sms_dnc"):
                 vals.update(self._gateway_dnc_stamp())
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        records._gateway_queue_lookups()
+        return records
 
     def write(self, vals):
         if "sms_dnc" in vals:
@@ -37,7 +42,27 @@ class SmsDncMixin(models.AbstractModel):
                     else {"sms_dnc_date": False, "sms_dnc_user_id": False}
                 ),
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if set(vals) & set(self._phone_get_number_fields()):
+            self._gateway_queue_lookups()
+        return result
+
+    def _gateway_queue_lookups(self):
+        """Queue new numbers for the lookup cron when a company asks for it."""
+        intake = (
+            self.env["res.company"]
+            .sudo()
+            .search_count(
+                [
+                    ("sms_lookup_policy", "=", "intake"),
+                    ("sms_gateway_enabled", "=", True),
+                ],
+                limit=1,
+            )
+        )
+        if intake:
+            numbers = {n for n in self.sudo().mapped("phone_sanitized") if n}
+            self.env["sms.number"]._gateway_request_lookup(numbers)
 
     def _gateway_dnc_stamp(self):
         return {"sms_dnc_date": fields.Datetime.now(), "sms_dnc_user_id": self.env.uid}
