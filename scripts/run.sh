@@ -16,7 +16,7 @@ DB=${RUN_DB:-sms_twilio_gateway_demo}
 HTTP_PORT=${HTTP_PORT:-8069}
 SIM_PORT=${SIM_PORT:-8899}
 PY="$VENV/bin/python"
-ODOO=("$PY" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" --data-dir="$VAR/data"
+OPTS=(--addons-path="$ADDONS_PATH" --data-dir="$VAR/data"
       --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD"
       -d "$DB" --db-filter="^$DB\$")
 cd "$ROOT"
@@ -25,12 +25,12 @@ if ! PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "
         "select 1 from ir_module_module where name = 'sms_twilio_gateway' and state = 'installed'" 2>/dev/null | grep -q 1; then
     echo "[run] creating the database $DB with demo data (about a minute)"
     PGPASSWORD=$DB_PASSWORD dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" --if-exists "$DB"
-    "${ODOO[@]}" -i sms_twilio_gateway --with-demo --stop-after-init --http-port="$HTTP_PORT" \
+    "$PY" "$ODOO_PATH/odoo-bin" "${OPTS[@]}" -i sms_twilio_gateway --with-demo --stop-after-init --http-port="$HTTP_PORT" \
         --max-cron-threads=0 --log-level=warn
 fi
 echo "[run] switching the company to the Twilio sandbox"
 SIM_URL="http://127.0.0.1:$SIM_PORT" BASE_URL="http://localhost:$HTTP_PORT" \
-    "${ODOO[@]}" shell --no-http --log-level=warn < "$ROOT/scripts/sandbox_setup.py"
+    "$PY" "$ODOO_PATH/odoo-bin" shell "${OPTS[@]}" --no-http --log-level=warn < "$ROOT/scripts/sandbox_setup.py"
 
 echo "[run] starting the Twilio simulator on 127.0.0.1:$SIM_PORT"
 "$PY" -m tools.twilio_simulator serve --host 127.0.0.1 --port "$SIM_PORT" \
@@ -46,4 +46,4 @@ cat <<MSG
 [run]   .venv/bin/python -m tools.twilio_simulator inject --url http://localhost:$HTTP_PORT/sms_twilio_gateway/inbound --from +32470000001 --to +3228080000 --body "Thanks!"
 [run] Simulator log: var/simulator.log
 MSG
-"${ODOO[@]}" --http-port="$HTTP_PORT" --max-cron-threads=1
+"$PY" "$ODOO_PATH/odoo-bin" "${OPTS[@]}" --http-port="$HTTP_PORT" --max-cron-threads=1
