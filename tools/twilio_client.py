@@ -6,6 +6,7 @@ sends the very same SDK requests to the bundled Twilio simulator instead, so
 the addon's code paths are identical in production, in tests and in the sandbox.
 """
 
+import logging
 import threading
 from urllib.parse import urlsplit
 
@@ -15,6 +16,10 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 TWILIO_TIMEOUT = 10  # seconds, every request has one
+
+# The SDK logs every request at INFO, parameters included: phone numbers and
+# message bodies do not belong in server logs.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 # Carries the Twilio host a sandboxed request was meant for (api, lookups, ...).
 SANDBOX_HOST_HEADER = "X-Twilio-Host"
