@@ -8,8 +8,8 @@ run:  ## Odoo on http://localhost:8069 with demo data, the addon and the Twilio 
 test:  ## every test: tools/ (pytest) and Odoo's (the addon's + Odoo's own SMS tests)
 	@scripts/test.sh
 
-lint:  ## ruff (and pylint-odoo's mandatory checks when installed)
-	@scripts/setup.sh && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:  ## ruff and pylint-odoo's mandatory checks
+	@scripts/setup.sh && scripts/lint.sh
 
 bench:  ## the benchmarks (results go to docs/BENCHMARKS.md by hand)
 	@scripts/bench.sh

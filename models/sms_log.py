@@ -83,7 +83,7 @@ class SmsLog(models.Model):
     price_estimate = fields.Float(digits=(12, 5))
     price = fields.Float("Price (Twilio)", digits=(12, 5))
     price_unit = fields.Char()
-    user_id = fields.Many2one("res.users", "User", index=True)
+    user_id = fields.Many2one("res.users", index=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda s: s.env.company
     )
@@ -158,7 +158,7 @@ class SmsLog(models.Model):
             values.update(
                 failure_type=described.failure_type,
                 error_code=described.code or 0,
-                error_reason=self.env._(  # pylint: disable=gettext-variable
+                error_reason=self.env._(
                     described.reason, code=described.code, message=error_message or ""
                 ),
             )

@@ -249,7 +249,12 @@ class SmsSms(models.Model):
             check = checks[sms.id]
             body = sms.body or ""
             info = segments.count_segments(body, smart_encoding=smart)
-            verdict = verdicts[sms.id] = {"e164": check.e164, "info": info}
+            verdict = verdicts[sms.id] = {
+                "e164": check.e164,
+                "info": info,
+                # What Twilio gets: the look-alikes replaced when smart encoding is on.
+                "text": segments.smart_encode(body) if smart else body,
+            }
             fact = facts_by_number.get(check.e164)
             failure = None
             if check.reason == "missing":
@@ -257,7 +262,7 @@ class SmsSms(models.Model):
             elif not check.ok:
                 failure = (
                     "sms_number_format",
-                    env._(phone_numbers.REASONS[check.reason]),  # pylint: disable=gettext-variable
+                    env._(phone_numbers.REASONS[check.reason]),
                 )
             elif check.e164 in blacklisted:
                 failure = (
@@ -493,7 +498,7 @@ class SmsSms(models.Model):
                     {
                         "direction": "outbound",
                         "number": verdict.get("e164") or sms.number or "-",
-                        "body": sms.body,
+                        "body": verdict.get("text", sms.body),
                         "segments": info.segments if info else 0,
                         "encoding": info.encoding if info else False,
                         "sms_uuid": sms.uuid,
@@ -610,7 +615,7 @@ class SmsSms(models.Model):
                 log = sms.gateway_log_id
                 params = {
                     "to": log.number,
-                    "body": sms.body,
+                    "body": log.body,
                     "status_callback": get_twilio_status_callback_url(
                         company, sms.uuid
                     ),
@@ -696,7 +701,7 @@ class SmsSms(models.Model):
             self.sms_tracker_id.sudo()._action_update_from_sms_state("outgoing")
             return
         message = getattr(error, "msg", None) or str(error)
-        reason = self.env._(described.reason, code=described.code, message=message)  # pylint: disable=gettext-variable
+        reason = self.env._(described.reason, code=described.code, message=message)
         self._gateway_finish_error(
             described.failure_type, reason, "failed", described.code or 0
         )

@@ -24,7 +24,7 @@ class SmsUsage(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(required=True, readonly=True, help="First day of the month")
     segments = fields.Integer("Segments used", readonly=True)
-    quota = fields.Integer("Quota", readonly=True, help="Quota of the month, 0: none")
+    quota = fields.Integer(readonly=True, help="Quota of the month, 0: none")
     overage_segments = fields.Integer(
         compute="_compute_overage", store=True, readonly=True
     )

@@ -30,7 +30,7 @@ HTTP_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 "$PY" "$ODOO_PATH/odoo-bin" \
     --addons-path="$ADDONS_PATH" --data-dir="$VAR/data" \
     --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
-    -d "$DB" --db-filter="^$DB\$" -i sms_twilio_gateway --with-demo \
+    -d "$DB" --db-filter="^$DB\$" -i sms_twilio_gateway,calendar_sms --with-demo \
     --test-enable --test-tags="$TEST_TAGS" \
     --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --max-cron-threads=0 \
     --stop-after-init --log-level=info 2>&1 | tee "$LOG" | grep -E --line-buffered \

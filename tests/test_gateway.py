@@ -443,3 +443,63 @@ class TestGatewaySending(GatewayCase):
         with freeze_time("2026-01-16 08:00:01"):
             self.env["sms.sms"]._process_queue()
             self.assertEqual(len(self.sim_messages()), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestGatewayMore(GatewayCase):
+    def test_months_roll_over(self):
+        self.company.write({"sms_monthly_quota": 1, "sms_overage_cap": 0.0})
+        with freeze_time("2026-03-31 12:00:00"):
+            self.partner._message_sms("march")
+            blocked = self.partner._message_sms("march again")
+            self.assertEqual(blocked.notification_ids.failure_type, "sms_quota")
+        with freeze_time("2026-04-01 12:00:00"):
+            message = self.partner._message_sms("april")
+            self.assertEqual(message.notification_ids.notification_status, "pending")
+        usages = self.env["sms.usage"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(
+            sorted((str(u.month), u.segments) for u in usages),
+            [("2026-03-01", 1), ("2026-04-01", 1)],
+        )
+
+    def test_wrong_credentials(self):
+        self.company.sms_twilio_auth_token = "not-the-token"
+        message = self.partner._message_sms("hi")
+        self.assertEqual(message.notification_ids.failure_type, "twilio_authentication")
+        self.assertIn("Auth Token", message.notification_ids.failure_reason)
+        self.assertEqual(self.sim_messages(), [])
+
+    def test_smart_encoding_sends_what_it_counts(self):
+        self.company.sms_smart_encoding = True
+        self.partner._message_sms("It\u2019s \u201cdone\u201d \u2014 see you\u2026")
+        sent = self.sim_messages()[0]
+        self.assertEqual(sent["body"], 'It\'s "done" - see you...')
+        log = self.last_log("+32470123456")
+        self.assertEqual((log.encoding, log.segments), ("GSM-7", 1))
+
+    def test_calendar_reminders(self):
+        if "calendar.event" not in self.env or not hasattr(
+            self.env["calendar.event"], "_do_sms_reminder"
+        ):
+            self.skipTest("calendar_sms is not installed (make test installs it)")
+        blocked = self.env["res.partner"].create(
+            {"name": "Out", "phone": "+32470999888"}
+        )
+        self.env["phone.blacklist"].add("+32470999888")
+        alarm = self.env["calendar.alarm"].create(
+            {"name": "SMS 1h", "alarm_type": "sms", "duration": 1, "interval": "hours"}
+        )
+        event = self.env["calendar.event"].create(
+            {
+                "name": "Dentist",
+                "start": datetime(2030, 1, 1, 10, 0),
+                "stop": datetime(2030, 1, 1, 11, 0),
+                "partner_ids": [(6, 0, (self.partner | blocked).ids)],
+                "alarm_ids": [(6, 0, alarm.ids)],
+            }
+        )
+        event._do_sms_reminder(alarm)
+        self.env["sms.sms"]._process_queue()
+        numbers = [m["to"] for m in self.sim_messages()]
+        self.assertIn("+32470123456", numbers)
+        self.assertNotIn("+32470999888", numbers)

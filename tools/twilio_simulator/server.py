@@ -3,6 +3,7 @@
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
 import re
@@ -55,17 +56,16 @@ class _HTTPServer(ThreadingHTTPServer):
     def shutdown_request(self, request):
         with self._connections_lock:
             self._connections.discard(request)
-        super().shutdown_request(request)
+        return super().shutdown_request(request)
 
     def close_connections(self):
         # Idle keep-alive connections would keep their threads blocked.
         with self._connections_lock:
             connections = list(self._connections)
         for connection in connections:
-            try:
+            # Already closed by the peer: nothing left to wake up.
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -74,10 +74,11 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = _IDLE_TIMEOUT
 
     def setup(self):
-        super().setup()
+        result = super().setup()
         # Headers and body go out in two writes: without this, Nagle's
         # algorithm and delayed ACKs add ~40 ms to every answer.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return result
 
     def do_GET(self):
         self._dispatch("GET")
