@@ -16,14 +16,30 @@
         "security/sms_twilio_gateway_rules.xml",
         "data/sms_twilio_gateway_data.xml",
         # settings, analytics, menus
+        "views/sms_log_views.xml",
+        "views/sms_usage_views.xml",
+        "views/sms_number_views.xml",
+        "wizards/sms_test_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sms_menus.xml",
         # composer, contacts, mailing lists
+        "wizards/sms_composer_views.xml",
+        "wizards/sms_list_send_views.xml",
+        "views/res_partner_views.xml",
+        "views/mailing_list_views.xml",
+        "views/mailing_mailing_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
             # backend assets
+            "sms_twilio_gateway/static/src/core/sms_gateway.scss",
+            "sms_twilio_gateway/static/src/core/notification_model_patch.js",
         ],
         "web.assets_tests": [
             # tours
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_composer_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_list_send_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_quota_tour.js",
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],

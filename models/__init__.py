@@ -3,8 +3,11 @@ from . import sms_recipient_mixin
 from . import mail_notification
 from . import mail_thread
 from . import mailing_contact
+from . import mailing_list
+from . import mailing_mailing
 from . import mailing_trace
 from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import sms_log
 from . import sms_number

@@ -1,7 +1,8 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from ..tools import keywords
+from ..tools import keywords, phone_numbers
 from ..tools.twilio_client import get_client
 
 DEFAULT_OPT_OUT_REPLY = (
@@ -105,6 +106,65 @@ class ResCompany(models.Model):
     sms_opt_out_reply = fields.Char(default=DEFAULT_OPT_OUT_REPLY, translate=True)
     sms_opt_in_reply = fields.Char(default=DEFAULT_OPT_IN_REPLY, translate=True)
     sms_help_reply = fields.Char(default=DEFAULT_HELP_REPLY, translate=True)
+
+    @api.constrains(
+        "sms_alphanumeric_sender",
+        "sms_monthly_quota",
+        "sms_overage_price",
+        "sms_overage_cap",
+        "sms_segment_price",
+        "sms_rate_limit",
+        "sms_quiet_start",
+        "sms_quiet_end",
+        "sms_max_segments",
+        "sms_lookup_refresh_days",
+        "sms_auto_block_threshold",
+    )
+    def _check_sms_gateway_settings(self):
+        """On the company, so that every way of writing them is checked."""
+        for company in self:
+            sender = company.sms_alphanumeric_sender
+            if sender and not phone_numbers.is_valid_alphanumeric_sender(sender):
+                raise ValidationError(
+                    self.env._(
+                        "The alphanumeric sender ID must be 1 to 11 letters, digits "
+                        "or spaces, with at least one letter."
+                    )
+                )
+            for hour in (company.sms_quiet_start, company.sms_quiet_end):
+                if not 0 <= hour <= 24:
+                    raise ValidationError(
+                        self.env._("Quiet hours are times of day, from 00:00 to 24:00.")
+                    )
+            numbers = (
+                company.sms_monthly_quota,
+                company.sms_overage_price,
+                company.sms_overage_cap,
+                company.sms_segment_price,
+                company.sms_rate_limit,
+                company.sms_max_segments,
+                company.sms_lookup_refresh_days,
+                company.sms_auto_block_threshold,
+            )
+            if any(number < 0 for number in numbers):
+                raise ValidationError(
+                    self.env._(
+                        "SMS quotas, prices and limits cannot be negative: use 0 for "
+                        "no limit."
+                    )
+                )
+
+    @api.constrains("sms_twilio_messaging_service_sid")
+    def _check_sms_twilio_messaging_service_sid(self):
+        for company in self.sudo():
+            sid = (company.sms_twilio_messaging_service_sid or "").strip()
+            if sid and not (len(sid) == 34 and sid.startswith("MG") and sid.isalnum()):
+                raise ValidationError(
+                    self.env._(
+                        "A Messaging Service SID starts with 'MG' and is 34 "
+                        "characters long: copy it from the Twilio console."
+                    )
+                )
 
     def _gateway_applies(self):
         """Whether the gateway governs this company's SMS."""

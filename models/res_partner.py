@@ -1,5 +1,5 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .sms_number import LINE_TYPES
@@ -29,6 +29,7 @@ class ResPartner(models.Model):
     )
     sms_text_hint = fields.Char(compute="_compute_sms_can_text")
 
+    @api.depends("phone_sanitized")
     def _compute_sms_number_facts(self):
         numbers = set(self.filtered("phone_sanitized").mapped("phone_sanitized"))
         facts = {
@@ -66,6 +67,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.sms_log_count = counts.get(partner._origin, 0)
 
+    @api.depends("phone", "child_ids.phone")
     def _compute_sms_can_text(self):
         """Whether someone here can be texted, in one gateway preview for all."""
         people = {partner: partner | partner.child_ids for partner in self}
@@ -78,7 +80,8 @@ class ResPartner(models.Model):
                 ._gateway_preview(
                     self.env.company,
                     "",
-                    [(p, p.phone_sanitized or p.phone) for p in everyone],
+                    # _origin: in a form being edited, the saved contact.
+                    [(p._origin, p.phone_sanitized or p.phone) for p in everyone],
                     kind="automated",
                 )
             )

@@ -1,0 +1,92 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sms_gateway_enabled = fields.Boolean(
+        related="company_id.sms_gateway_enabled", readonly=False
+    )
+    sms_twilio_sandbox = fields.Boolean(
+        related="company_id.sms_twilio_sandbox",
+        readonly=False,
+        groups="base.group_system",
+    )
+    sms_twilio_messaging_service_sid = fields.Char(
+        related="company_id.sms_twilio_messaging_service_sid",
+        readonly=False,
+        groups="base.group_system",
+    )
+    sms_alphanumeric_sender = fields.Char(
+        related="company_id.sms_alphanumeric_sender", readonly=False
+    )
+    sms_alphanumeric_country_ids = fields.Many2many(
+        related="company_id.sms_alphanumeric_country_ids", readonly=False
+    )
+    sms_gateway_currency_id = fields.Many2one(related="company_id.currency_id")
+    sms_monthly_quota = fields.Integer(
+        related="company_id.sms_monthly_quota", readonly=False
+    )
+    sms_overage_price = fields.Float(
+        related="company_id.sms_overage_price", readonly=False
+    )
+    sms_overage_cap = fields.Monetary(
+        related="company_id.sms_overage_cap",
+        currency_field="sms_gateway_currency_id",
+        readonly=False,
+    )
+    sms_segment_price = fields.Float(
+        related="company_id.sms_segment_price", readonly=False
+    )
+    sms_rate_limit = fields.Integer(related="company_id.sms_rate_limit", readonly=False)
+    sms_quiet_hours_enabled = fields.Boolean(
+        related="company_id.sms_quiet_hours_enabled", readonly=False
+    )
+    sms_quiet_start = fields.Float(related="company_id.sms_quiet_start", readonly=False)
+    sms_quiet_end = fields.Float(related="company_id.sms_quiet_end", readonly=False)
+    sms_max_segments = fields.Integer(
+        related="company_id.sms_max_segments", readonly=False
+    )
+    sms_smart_encoding = fields.Boolean(
+        related="company_id.sms_smart_encoding", readonly=False
+    )
+    sms_lookup_policy = fields.Selection(
+        related="company_id.sms_lookup_policy", readonly=False
+    )
+    sms_lookup_refresh_days = fields.Integer(
+        related="company_id.sms_lookup_refresh_days", readonly=False
+    )
+    sms_auto_block_threshold = fields.Integer(
+        related="company_id.sms_auto_block_threshold", readonly=False
+    )
+    sms_opt_out_keywords = fields.Char(
+        related="company_id.sms_opt_out_keywords", readonly=False
+    )
+    sms_opt_in_keywords = fields.Char(
+        related="company_id.sms_opt_in_keywords", readonly=False
+    )
+    sms_help_keywords = fields.Char(
+        related="company_id.sms_help_keywords", readonly=False
+    )
+    sms_opt_out_reply = fields.Char(
+        related="company_id.sms_opt_out_reply", readonly=False
+    )
+    sms_opt_in_reply = fields.Char(
+        related="company_id.sms_opt_in_reply", readonly=False
+    )
+    sms_help_reply = fields.Char(related="company_id.sms_help_reply", readonly=False)
+
+    def action_open_sms_test_wizard(self):
+        return {
+            "name": self.env._("Send a test SMS"),
+            "type": "ir.actions.act_window",
+            "res_model": "sms.test.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_company_id": self.company_id.id,
+                "dialog_size": "medium",
+            },
+        }

@@ -1,0 +1,38 @@
+// Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { Notification } from "@mail/core/common/notification_model";
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+
+/** Labels of the gateway's failure types, shown in the chatter. */
+function gatewayFailureLabel(failureType) {
+    switch (failureType) {
+        case "sms_blacklist":
+            return _t("Opted out (STOP)");
+        case "sms_duplicate":
+            return _t("Duplicate");
+        case "sms_dnc":
+            return _t("Do Not Contact");
+        case "sms_blocked":
+            return _t("Number Blocked");
+        case "sms_landline":
+            return _t("Landline");
+        case "sms_too_long":
+            return _t("Message Too Long");
+        case "sms_rate_limit":
+            return _t("Rate Limit");
+        case "sms_quota":
+            return _t("Quota Exceeded");
+        case "sms_review":
+            return _t("Fate Unknown (Review)");
+    }
+    return "";
+}
+
+patch(Notification.prototype, {
+    get failureMessage() {
+        if (this.notification_type === "sms") {
+            return gatewayFailureLabel(this.failure_type) || super.failureMessage;
+        }
+        return super.failureMessage;
+    },
+});
