@@ -3,6 +3,7 @@
 ``odoo-bin shell``: queue throughput through the SDK and the simulator, and
 contact intake with line type lookup on.
 """
+
 # ruff: noqa: F821 - `env` is given by odoo-bin shell
 import resource
 import time
@@ -61,7 +62,9 @@ while env["sms.sms"].search_count([("state", "=", "outgoing")]):
     env.cr.commit()
 elapsed = time.perf_counter() - start
 sent = len(sim.list_messages(direction="outbound-api"))
-rows.append(("queue drained through the SDK (%d SMS)" % sent, "%.0f SMS/s" % (sent / elapsed)))
+rows.append(
+    ("queue drained through the SDK (%d SMS)" % sent, "%.0f SMS/s" % (sent / elapsed))
+)
 
 # 2. Intake: 10,000 contacts with lookup at intake cost no request at create.
 company.sms_lookup_policy = "intake"
@@ -84,9 +87,14 @@ start = time.perf_counter()
 env["sms.number"]._cron_lookup()
 elapsed = time.perf_counter() - start
 looked = sum(sim.lookups.values())
-rows.append(("lookup cron (%d numbers)" % looked, "%.0f lookups/s" % (looked / elapsed)))
 rows.append(
-    ("peak memory of the process", "%d MB" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024))
+    ("lookup cron (%d numbers)" % looked, "%.0f lookups/s" % (looked / elapsed))
+)
+rows.append(
+    (
+        "peak memory of the process",
+        "%d MB" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024),
+    )
 )
 server.stop()
 print("| what | result |")

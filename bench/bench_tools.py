@@ -20,14 +20,26 @@ def per_second(func, items, seconds=1.0):
 
 def main():
     rng = random.Random(42)
-    gsm = ["".join(rng.choices(string.ascii_letters + " .,!?", k=n)) for n in (40, 160, 600, 1600)]
+    gsm = [
+        "".join(rng.choices(string.ascii_letters + " .,!?", k=n))
+        for n in (40, 160, 600, 1600)
+    ]
     ucs = [text[:-1] + "😀" for text in gsm]
     numbers = [f"+3247{rng.randrange(10**7):07d}" for _i in range(200)]
     print("| what | per second |")
     print("|---|---|")
-    print("| segments, GSM-7 bodies of 40-1,600 chars | %d |" % per_second(count_segments, gsm))
-    print("| segments, UCS-2 bodies of 40-1,600 chars | %d |" % per_second(count_segments, ucs))
-    print("| number checks (parse, validate, E.164) | %d |" % per_second(check_number, numbers))
+    print(
+        "| segments, GSM-7 bodies of 40-1,600 chars | %d |"
+        % per_second(count_segments, gsm)
+    )
+    print(
+        "| segments, UCS-2 bodies of 40-1,600 chars | %d |"
+        % per_second(count_segments, ucs)
+    )
+    print(
+        "| number checks (parse, validate, E.164) | %d |"
+        % per_second(check_number, numbers)
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,16 @@ class SmsTwilioGatewayController(SmsTwilioController):
     ):
         log = request.env["sms.log"].sudo()._gateway_outbound_for_uuid(uuid)
         if not log:
-            # Not sent through the gateway: Odoo's own handling.
+            # Not sent through the gateway: Odoo's own handling, which needs a
+            # token to check the signature with (it would crash without one).
+            company = (
+                request.env["sms.sms"]
+                .sudo()
+                .search([("uuid", "=", uuid)], limit=1)
+                ._get_sms_company()
+            )
+            if not company.sudo().sms_twilio_auth_token:
+                raise request.not_found()
             return super().update_sms_status(
                 uuid,
                 SmsStatus=SmsStatus,

@@ -243,7 +243,6 @@ class SmsSms(models.Model):
         facts_by_number = {f.number: f for f in facts}
         recent = self._gateway_recent_bodies(company, numbers, now)
         rate_used = self._gateway_rate_used(company, now, lock=not preview)
-        max_segments = company.sms_max_segments or 0
         seen = set()
         for sms in self:
             check = checks[sms.id]
@@ -290,19 +289,8 @@ class SmsSms(models.Model):
                     "sms_landline",
                     env._("This number is a landline: it cannot receive SMS."),
                 )
-            elif info.characters > segments.MAX_BODY_CHARS or (
-                max_segments and info.segments > max_segments
-            ):
-                failure = (
-                    "sms_too_long",
-                    env._(
-                        "Message too long: %(chars)s characters in %(segments)s "
-                        "segments; the limit is 1,600 characters and %(max)s segments.",
-                        chars=info.characters,
-                        segments=info.segments,
-                        max=max_segments,
-                    ),
-                )
+            elif too_long := self._gateway_length_reason(company, info):
+                failure = ("sms_too_long", too_long)
             if failure:
                 verdict.update(failure_type=failure[0], reason=failure[1])
                 continue
@@ -342,6 +330,22 @@ class SmsSms(models.Model):
                     continue
             verdict["segments"] = info.segments
         return verdicts
+
+    @api.model
+    def _gateway_length_reason(self, company, info):
+        """Why a body of these segments is too long for the company, or None."""
+        max_segments = company.sms_max_segments or 0
+        if info.characters <= segments.MAX_BODY_CHARS and not (
+            max_segments and info.segments > max_segments
+        ):
+            return None
+        return self.env._(
+            "Message too long: %(chars)s characters in %(segments)s segments; the "
+            "limit is 1,600 characters and %(max)s segments.",
+            chars=info.characters,
+            segments=info.segments,
+            max=max_segments,
+        )
 
     def _gateway_author(self):
         """Who sends: the creator, or the current user for previews."""

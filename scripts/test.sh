@@ -19,6 +19,10 @@ LOG="$VAR/test-odoo.log"
 PY="$VENV/bin/python"
 cd "$ROOT" || exit 1
 
+echo "== lint (ruff, pylint-odoo mandatory checks) =="
+"$ROOT/scripts/lint.sh"
+lint_rc=$?
+
 echo "== pure tests (tools/, pytest) =="
 "$PY" -m pytest -q --junitxml="$VAR/pytest.xml" tools/tests
 pytest_rc=$?
@@ -38,4 +42,4 @@ HTTP_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 odoo_rc=${PIPESTATUS[0]}
 
 "$PY" "$ROOT/scripts/test_summary.py" --pytest-xml "$VAR/pytest.xml" --pytest-rc "$pytest_rc" \
-    --odoo-log "$LOG" --odoo-rc "$odoo_rc"
+    --odoo-log "$LOG" --odoo-rc "$odoo_rc" --lint-rc "$lint_rc"

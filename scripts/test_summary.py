@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--pytest-rc", type=int, required=True)
     parser.add_argument("--odoo-log", required=True)
     parser.add_argument("--odoo-rc", type=int, required=True)
+    parser.add_argument("--lint-rc", type=int, default=0)
     args = parser.parse_args()
 
     ok = True
@@ -88,6 +89,8 @@ def main():
     od_passed, od_failed, od_skipped, problems = odoo_counts(args.odoo_log)
     if args.odoo_rc != 0:
         problems.append("odoo-bin exited with %s" % args.odoo_rc)
+    if args.lint_rc != 0:
+        problems.append("lint failed (scripts/lint.sh)")
     for problem in problems:
         print("PROBLEM:", problem)
     passed = py_passed + od_passed

@@ -124,6 +124,13 @@ class GatewayHttpCase(GatewayMixin, HttpCase):
             "web.base.url", self.base_url()
         )
 
+    def tearDown(self):
+        # Callbacks still on their way must not reach the next test.
+        self.sim.configure(auto_progress=False)
+        with self.allow_requests(all_requests=True):
+            self.sim.wait_callbacks(10)
+        super().tearDown()
+
     def sim_advance(self, sid, steps=1):
         """Move a message on; its signed callbacks reach the test server."""
         # The simulator posts like Twilio, without the test cookie, from its

@@ -156,9 +156,7 @@ class TestGatewayChecks(GatewayCase):
         message = self.send_to_partner(self.partner, "over the cap")
         self.assertEqual(len(self.sim_messages()), 3)
         self.assertEqual(message.notification_ids.failure_type, "sms_quota")
-        usage = (
-            self.env["sms.usage"].sudo().search([("company_id", "=", self.company.id)])
-        )
+        usage = self.env["sms.usage"]._gateway_current(self.company)
         self.assertEqual((usage.segments, usage.overage_segments), (3, 1))
         self.assertAlmostEqual(usage.overage_cost, 0.01)
 
@@ -309,9 +307,7 @@ class TestGatewaySending(GatewayCase):
         log = self.last_log("+15005550004")
         self.assertEqual((log.status, log.error_code), ("failed", 21610))
         # Quota given back: the SMS never reached a handset.
-        usage = (
-            self.env["sms.usage"].sudo().search([("company_id", "=", self.company.id)])
-        )
+        usage = self.env["sms.usage"]._gateway_current(self.company)
         self.assertEqual(usage.segments, 0)
 
     @users("sms_user")
@@ -393,7 +389,7 @@ class TestGatewaySending(GatewayCase):
         sms.invalidate_recordset()
         self.env["sms.sms"]._gateway_recover()
         self.assertEqual(sms.state, "outgoing")
-        usage = self.env["sms.usage"].search([("company_id", "=", self.company.id)])
+        usage = self.env["sms.usage"]._gateway_current(self.company)
         self.assertEqual(usage.segments, 0, "the reservation is released")
         self.env["sms.sms"]._process_queue()
         self.assertEqual(len(self.sim_messages()), 1)
@@ -456,7 +452,12 @@ class TestGatewayMore(GatewayCase):
         with freeze_time("2026-04-01 12:00:00"):
             message = self.partner._message_sms("april")
             self.assertEqual(message.notification_ids.notification_status, "pending")
-        usages = self.env["sms.usage"].search([("company_id", "=", self.company.id)])
+        usages = self.env["sms.usage"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("month", "in", ["2026-03-01", "2026-04-01"]),
+            ]
+        )
         self.assertEqual(
             sorted((str(u.month), u.segments) for u in usages),
             [("2026-03-01", 1), ("2026-04-01", 1)],
@@ -503,3 +504,21 @@ class TestGatewayMore(GatewayCase):
         numbers = [m["to"] for m in self.sim_messages()]
         self.assertIn("+32470123456", numbers)
         self.assertNotIn("+32470999888", numbers)
+
+    @users("sms_user")
+    def test_mass_composer_is_bulk_not_rate_limited(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Bulk {i}", "phone": f"+3247055{i:04d}"} for i in range(12)]
+        )
+        self.env["sms.composer"].create(
+            {
+                "body": "bulk",
+                "composition_mode": "mass",
+                "mass_force_send": True,
+                "res_model": "res.partner",
+                "res_ids": partners.ids,
+            }
+        )._action_send_sms()
+        self.assertEqual(len(self.sim_messages()), 12)
+        kinds = self.env["sms.log"].sudo().search([("body", "=", "bulk")])
+        self.assertEqual(len(kinds), 12)

@@ -113,5 +113,5 @@ class TestPrices(GatewayCase):
         self.env["sms.log"]._cron_fetch_prices()
         self.assertAlmostEqual(log.price, 0.0079)
         self.assertEqual(log.price_unit, "USD")
-        usage = self.env["sms.usage"].search([("company_id", "=", self.company.id)])
+        usage = self.env["sms.usage"]._gateway_current(self.company)
         self.assertAlmostEqual(usage.cost, 0.0079)

@@ -284,3 +284,15 @@ class TestInbound(GatewayHttpCase):
         self.assertIn("https://media.example.com/cat.jpg", message.body)
         log = self.env["sms.log"].search([("direction", "=", "inbound")])
         self.assertEqual(log.media_urls, "https://media.example.com/cat.jpg")
+
+
+@tagged("post_install", "-at_install")
+class TestUnknownCallbacks(GatewayHttpCase):
+    def test_unknown_uuid_is_not_found_without_token(self):
+        self.company.sms_twilio_auth_token = False
+        response = self.url_open(
+            "/sms_twilio/status/" + "0" * 32,
+            data={"MessageStatus": "delivered", "SmsStatus": "delivered"},
+            headers={"X-Twilio-Signature": "x"},
+        )
+        self.assertEqual(response.status_code, 404)
