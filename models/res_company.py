@@ -172,6 +172,13 @@ class ResCompany(models.Model):
         return self.sms_provider == "twilio" and self.sms_gateway_enabled
 
     @api.model
+    def _gateway_intake_companies(self):
+        """Companies that look numbers up when they are entered."""
+        return self.sudo().search(
+            [("sms_lookup_policy", "=", "intake"), ("sms_gateway_enabled", "=", True)]
+        )
+
+    @api.model
     def _gateway_sandbox_url(self):
         return (
             self.env["ir.config_parameter"]

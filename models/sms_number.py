@@ -162,17 +162,8 @@ class SmsNumber(models.Model):
     @api.model
     def _cron_lookup(self, limit=200):
         """Look up the numbers queued at intake, a batch at a time."""
-        company = (
-            self.env["res.company"]
-            .sudo()
-            .search(
-                [
-                    ("sms_lookup_policy", "=", "intake"),
-                    ("sms_gateway_enabled", "=", True),
-                ],
-                limit=1,
-            )
-        )
+        # Facts about a number serve every company: any intake account asks.
+        company = self.env["res.company"]._gateway_intake_companies()[:1]
         while todo := self.search([("lookup_requested", "=", True)], limit=limit):
             if not company:
                 todo.write({"lookup_requested": False})

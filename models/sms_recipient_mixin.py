@@ -49,18 +49,7 @@ class SmsRecipientMixin(models.AbstractModel):
 
     def _gateway_queue_lookups(self):
         """Queue new numbers for the lookup cron when a company asks for it."""
-        intake = (
-            self.env["res.company"]
-            .sudo()
-            .search_count(
-                [
-                    ("sms_lookup_policy", "=", "intake"),
-                    ("sms_gateway_enabled", "=", True),
-                ],
-                limit=1,
-            )
-        )
-        if intake:
+        if self.env["res.company"]._gateway_intake_companies():
             numbers = {n for n in self.sudo().mapped("phone_sanitized") if n}
             self.env["sms.number"]._gateway_request_lookup(numbers)
 

@@ -522,3 +522,19 @@ class TestGatewayMore(GatewayCase):
         self.assertEqual(len(self.sim_messages()), 12)
         kinds = self.env["sms.log"].sudo().search([("body", "=", "bulk")])
         self.assertEqual(len(kinds), 12)
+
+    def test_every_failure_type_is_known_where_it_lands(self):
+        """Any failure the gateway or Twilio's table may set can be stored on
+        the SMS, its chatter notification and its mailing trace."""
+        from ..models.sms_sms import GATEWAY_FAILURE_TYPES
+        from ..tools.twilio_errors import ERRORS, describe, describe_http_status
+
+        keys = {key for key, _label in GATEWAY_FAILURE_TYPES}
+        keys |= {error.failure_type for error in ERRORS.values()}
+        keys |= {describe(None).failure_type, describe_http_status(503).failure_type}
+        keys |= {"sms_number_missing", "sms_number_format", "sms_blacklist"}
+        keys |= {"sms_duplicate"}
+        for model in ("sms.sms", "mail.notification", "mailing.trace"):
+            with self.subTest(model=model):
+                known = set(dict(self.env[model]._fields["failure_type"].selection))
+                self.assertEqual(keys - known, set())

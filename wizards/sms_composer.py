@@ -12,7 +12,6 @@ import unicodedata
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 from ..tools import segments
@@ -178,22 +177,19 @@ class SmsComposer(models.TransientModel):
     # ------------------------------------------------------------------
 
     def action_send_sms(self):
-        """Odoo's checks, the send, then a notification saying what happened."""
+        """Odoo's checks and send, then a notification saying what happened."""
         self.ensure_one()
-        if self.composition_mode in ("numbers", "comment"):
-            if self.comment_single_recipient and not self.recipient_single_valid:
-                raise UserError(
-                    self.env._("Invalid recipient number. Please update it.")
-                )
-            if not self.comment_single_recipient and self.recipient_invalid_count:
-                raise UserError(
-                    self.env._(
-                        "%(count)s invalid recipients",
-                        count=self.recipient_invalid_count,
-                    )
-                )
-        result = self._action_send_sms()
-        return self._gateway_result_action(result)
+        # Odoo's action returns nothing: its send hands us what it created.
+        sent = []
+        super(SmsComposer, self.with_context(sms_gateway_sent=sent)).action_send_sms()
+        return self._gateway_result_action(sent[0] if sent else None)
+
+    def _action_send_sms(self):
+        result = super()._action_send_sms()
+        sent = self.env.context.get("sms_gateway_sent")
+        if sent is not None:
+            sent.append(result)
+        return result
 
     def _action_send_sms_numbers(self):
         when = self._gateway_when()
