@@ -105,6 +105,25 @@ class TestStatusCallbacks(GatewayHttpCase):
         self.sim_inject("+32470123456", BE_SENDER, "still here")
         self.assertEqual(facts.consecutive_failures, 0)
 
+    def test_delivery_clears_failures_and_21610_blacklists(self):
+        self.sim.set_fate("+32470123456", "undelivered", 30005)
+        for i in range(2):
+            _message, sid = self.send(body=f"failing {i}")
+            self.sim_advance(sid, steps=2)
+        facts = self.env["sms.number"].search([("number", "=", "+32470123456")])
+        self.assertEqual((facts.consecutive_failures, facts.blocked), (2, False))
+        self.sim.clear_fates()
+        _message, sid = self.send(body="works again")
+        self.sim_advance(sid, steps=2)
+        self.assertEqual(facts.consecutive_failures, 0, "a delivery clears the count")
+        # Twilio reporting 21610 afterwards (the recipient blocked the sender).
+        self.sim.set_fate("+32470123456", "undelivered", 21610)
+        _message, sid = self.send(body="after their STOP elsewhere")
+        self.sim_advance(sid, steps=2)
+        self.assertTrue(
+            self.env["phone.blacklist"].search([("number", "=", "+32470123456")])
+        )
+
     def test_multi_company_tokens(self):
         other_sid, other_token = "AC" + "c" * 32, "other-company-token-000000000000"
         self.sim.add_account(other_sid, other_token)
@@ -165,7 +184,7 @@ class TestInbound(GatewayHttpCase):
         return bool(self.env["phone.blacklist"].search([("number", "=", number)]))
 
     def test_keywords(self):
-        for body in ("STOP", "stop", "  Stop \n", "unsubscribe", "OptOut"):
+        for body in ("STOP", "stop", "  Stop \n", "unsubscribe", "OptOut", "STOP!"):
             with self.subTest(body=body):
                 self.env["phone.blacklist"].search([]).unlink()
                 status, text = self.inject(body)
