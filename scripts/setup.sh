@@ -43,7 +43,8 @@ req_stamp=$(cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/re
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$req_stamp" ]; then
     say "creating the virtualenv in $VENV (a minute or two)"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip wheel "setuptools<81"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip wheel "setuptools<81" \
+        2> >(grep -v "^WARNING: Location" >&2)
     # Odoo's pins, less python-ldap (auth_ldap only, and it needs C headers) and
     # with Windows line ends removed.
     tr -d '\r' < "$ODOO_PATH/requirements.txt" | grep -v -i '^python-ldap' > "$VAR/odoo-requirements.txt"
