@@ -141,16 +141,18 @@ class SmsSms(models.Model):
         by_company = defaultdict(lambda: self.browse())
         for sms in self:
             by_company[sms._get_sms_company()] |= sms
+        others = self.browse()
         for company, company_sms in by_company.items():
             if company._gateway_applies():
                 company_sms._gateway_send(company, unlink_sent=unlink_sent)
             else:
-                # Odoo's own provider, one company at a time as it expects.
-                super(SmsSms, company_sms)._send(
-                    unlink_failed=unlink_failed,
-                    unlink_sent=unlink_sent,
-                    raise_exception=raise_exception,
-                )
+                others |= company_sms
+        if others:
+            return super(SmsSms, others)._send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                raise_exception=raise_exception,
+            )
 
     # ------------------------------------------------------------------
     # Step 1: decide, reserve, claim
