@@ -8,3 +8,7 @@ class MailNotification(models.Model):
     _inherit = "mail.notification"
 
     failure_type = fields.Selection(selection_add=NOTIFICATION_FAILURE_TYPES)
+
+    def _to_store_defaults(self, target):
+        # The chatter shows why an SMS was refused, not only its category.
+        return super()._to_store_defaults(target) + ["failure_reason"]

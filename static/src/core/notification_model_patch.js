@@ -30,9 +30,12 @@ function gatewayFailureLabel(failureType) {
 
 patch(Notification.prototype, {
     get failureMessage() {
-        if (this.notification_type === "sms") {
-            return gatewayFailureLabel(this.failure_type) || super.failureMessage;
+        const label =
+            this.notification_type === "sms" && gatewayFailureLabel(this.failure_type);
+        if (!label) {
+            return super.failureMessage;
         }
-        return super.failureMessage;
+        // The gateway's reason says what to do about it.
+        return this.failure_reason ? `${label}: ${this.failure_reason}` : label;
     },
 });

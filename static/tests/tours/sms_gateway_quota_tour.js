@@ -68,8 +68,10 @@ registry.category("web_tour.tours").add("sms_gateway_quota_refused_tour", {
             run: "click",
         },
         {
-            content: "with the reason",
-            trigger: ".o-mail-MessageNotificationPopover:contains(Quota Exceeded)",
+            content: "with the reason and what to do",
+            trigger:
+                ".o-mail-MessageNotificationPopover:contains(Quota Exceeded)" +
+                ":contains(raise them in Settings)",
         },
     ],
 });
