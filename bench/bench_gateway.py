@@ -9,8 +9,6 @@ import resource
 import time
 
 from odoo.addons.sms_twilio_gateway.tools.twilio_simulator import (
-    DEFAULT_ACCOUNT_SID,
-    DEFAULT_AUTH_TOKEN,
     Simulator,
     SimulatorServer,
 )
@@ -20,23 +18,14 @@ N_CONTACTS = 10000
 
 sim = Simulator(auto_progress=False)
 server = SimulatorServer(simulator=sim).start()
-env["ir.config_parameter"].set_param("sms_twilio_gateway.sandbox_url", server.url)
 company = env.ref("base.main_company")
+company._gateway_use_sandbox(server.url, numbers=[("+3228080000", env.ref("base.be"))])
 company.write(
     {
         "country_id": env.ref("base.be").id,
-        "sms_provider": "twilio",
-        "sms_gateway_enabled": True,
-        "sms_twilio_sandbox": True,
-        "sms_twilio_account_sid": DEFAULT_ACCOUNT_SID,
-        "sms_twilio_auth_token": DEFAULT_AUTH_TOKEN,
         "sms_quiet_hours_enabled": False,
         "sms_lookup_policy": "off",
         "sms_monthly_quota": 0,
-        "sms_twilio_number_ids": [
-            (5, 0),
-            (0, 0, {"number": "+3228080000", "country_id": env.ref("base.be").id}),
-        ],
     }
 )
 env.cr.commit()

@@ -1,8 +1,8 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import keywords, phone_numbers
+from ..tools import keywords, phone_numbers, twilio_simulator
 from ..tools.twilio_client import get_client
 
 DEFAULT_OPT_OUT_REPLY = (
@@ -185,6 +185,30 @@ class ResCompany(models.Model):
             .sudo()
             .get_param("sms_twilio_gateway.sandbox_url", "http://127.0.0.1:8899")
         )
+
+    def _gateway_use_sandbox(self, sandbox_url, numbers=None):
+        """Point this company at a Twilio simulator, with the gateway on.
+
+        :param numbers: sender numbers as ``(number, country)``; replace the
+            company's when given
+        """
+        self.ensure_one()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "sms_twilio_gateway.sandbox_url", sandbox_url
+        )
+        values = {
+            "sms_provider": "twilio",
+            "sms_gateway_enabled": True,
+            "sms_twilio_sandbox": True,
+            "sms_twilio_account_sid": twilio_simulator.DEFAULT_ACCOUNT_SID,
+            "sms_twilio_auth_token": twilio_simulator.DEFAULT_AUTH_TOKEN,
+        }
+        if numbers is not None:
+            values["sms_twilio_number_ids"] = [Command.clear()] + [
+                Command.create({"number": number, "country_id": country.id})
+                for number, country in numbers
+            ]
+        self.sudo().write(values)
 
     def _gateway_twilio_client(self):
         """The Twilio SDK client of this company (the simulator in sandbox)."""

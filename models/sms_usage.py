@@ -41,7 +41,7 @@ class SmsUsage(models.Model):
     @api.depends("segments", "quota", "company_id.sms_overage_price")
     def _compute_overage(self):
         for usage in self:
-            over = max(usage.segments - usage.quota, 0) if usage.quota else 0
+            over = billing.overage_segments(usage.quota, 0, usage.segments)
             usage.overage_segments = over
             usage.overage_cost = over * usage.company_id.sms_overage_price
             usage.quota_percent = (

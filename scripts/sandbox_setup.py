@@ -4,28 +4,17 @@
 # ruff: noqa: F821 - `env` is given by odoo-bin shell
 import os
 
-from odoo.addons.sms_twilio_gateway.tools.twilio_simulator import (
-    DEFAULT_ACCOUNT_SID,
-    DEFAULT_AUTH_TOKEN,
-)
-
 params = env["ir.config_parameter"].sudo()
-params.set_param("sms_twilio_gateway.sandbox_url", os.environ["SIM_URL"])
 params.set_param("web.base.url", os.environ["BASE_URL"])
 params.set_param("web.base.url.freeze", "True")
 company = env.ref("base.main_company")
-values = {
-    "sms_provider": "twilio",
-    "sms_gateway_enabled": True,
-    "sms_twilio_sandbox": True,
-    "sms_twilio_account_sid": DEFAULT_ACCOUNT_SID,
-    "sms_twilio_auth_token": DEFAULT_AUTH_TOKEN,
-}
-if not company.sms_twilio_number_ids:
-    values["sms_twilio_number_ids"] = [
-        (0, 0, {"number": "+3228080000", "country_id": env.ref("base.be").id}),
-        (0, 0, {"number": "+15005550006", "country_id": env.ref("base.us").id}),
-    ]
-company.write(values)
+numbers = [
+    ("+3228080000", env.ref("base.be")),
+    ("+15005550006", env.ref("base.us")),
+]
+# Keep the numbers an admin may have changed since the first run.
+company._gateway_use_sandbox(
+    os.environ["SIM_URL"], numbers=None if company.sms_twilio_number_ids else numbers
+)
 env.cr.commit()
 print("sandbox ready for", company.name)

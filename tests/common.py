@@ -8,8 +8,6 @@ simulator received.
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..tools.twilio_simulator import (
-    DEFAULT_ACCOUNT_SID,
-    DEFAULT_AUTH_TOKEN,
     Simulator,
     SimulatorServer,
 )
@@ -27,33 +25,16 @@ class GatewayMixin:
         cls.sim = Simulator(auto_progress=False)
         cls.sim_server = SimulatorServer(simulator=cls.sim).start()
         cls.addClassCleanup(cls.sim_server.stop)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "sms_twilio_gateway.sandbox_url", cls.sim_server.url
-        )
         cls.company = cls.env.ref("base.main_company")
+        be, us = cls.env.ref("base.be"), cls.env.ref("base.us")
+        cls.company._gateway_use_sandbox(
+            cls.sim_server.url, numbers=[(BE_SENDER, be), (US_SENDER, us)]
+        )
         cls.company.write(
             {
-                "country_id": cls.env.ref("base.be").id,
-                "sms_provider": "twilio",
-                "sms_gateway_enabled": True,
-                "sms_twilio_sandbox": True,
-                "sms_twilio_account_sid": DEFAULT_ACCOUNT_SID,
-                "sms_twilio_auth_token": DEFAULT_AUTH_TOKEN,
+                "country_id": be.id,
                 "sms_quiet_hours_enabled": False,
                 "sms_lookup_policy": "off",
-                "sms_twilio_number_ids": [
-                    (5, 0),
-                    (
-                        0,
-                        0,
-                        {"number": BE_SENDER, "country_id": cls.env.ref("base.be").id},
-                    ),
-                    (
-                        0,
-                        0,
-                        {"number": US_SENDER, "country_id": cls.env.ref("base.us").id},
-                    ),
-                ],
             }
         )
         cls.user_sms = new_test_user(

@@ -15,10 +15,6 @@ class Allowance:
     included_left: int | None  # None: no quota
     total_left: int | None  # included + what the overage cap still allows
 
-    @property
-    def unlimited(self):
-        return self.total_left is None
-
 
 def allowance(quota, used, overage_price, overage_cap):
     if not quota or quota <= 0:

@@ -18,7 +18,7 @@ def test_allowance_plans():
 
 def test_no_quota_is_unlimited():
     plan = allowance(0, 123, 0.01, 20.0)
-    assert plan.unlimited and plan.included_left is None
+    assert plan.total_left is None and plan.included_left is None
 
 
 def test_no_overage_price_means_hard_quota():
