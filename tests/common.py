@@ -5,7 +5,12 @@ Nothing is mocked between the addon and the HTTP wire: tests observe what the
 simulator received.
 """
 
+from contextlib import ExitStack, contextmanager
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.test_cursor import TestCursor
 
 from ..tools.twilio_simulator import (
     Simulator,
@@ -70,6 +75,41 @@ class GatewayMixin:
         super().setUp()
         self.sim.reset()
 
+    # commits, as in production ---------------------------------------------
+
+    @contextmanager
+    def _cursors_on_test_transaction(self):
+        """New cursors opened by the product share the test's transaction."""
+        with ExitStack() as stack:
+            if not type(self)._registry_patched:
+                stack.enter_context(self.enter_registry_test_mode())
+            else:
+                self.env.flush_all()
+            yield
+        self.env.invalidate_all()
+
+    def commit(self):
+        """The test's transaction "commits": its post-commit hooks run.
+
+        The product dispatches after the sender's commit, as a trusted step in
+        its own cursor; this runs exactly that, the production hooks.
+        """
+        with self._cursors_on_test_transaction():
+            self.env.cr.flush()
+            self.env.cr.postcommit.run()
+
+    def run_cron(self, xmlid):
+        """Run a cron as Odoo's cron worker does: its own cursor, its user."""
+        with self._cursors_on_test_transaction(), self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cron = env.ref(xmlid)
+            cron.with_user(cron.user_id).ir_actions_server_id.run()
+            cr.commit()
+
+    def run_queue(self):
+        """The SMS queue cron, woken."""
+        self.run_cron("sms.ir_cron_sms_scheduler_action")
+
     # helpers ---------------------------------------------------------------
 
     def sim_messages(self, to=None):
@@ -98,9 +138,30 @@ class GatewayCase(GatewayMixin, TransactionCase):
     pass
 
 
+def _commit_running_postcommit(cr):
+    """A TestCursor commit that runs its post-commit hooks, as a real one does.
+
+    Odoo's TestCursor drops post-commit hooks; the product dispatches SMS in
+    them, so a test request would otherwise never reach Twilio.
+    """
+    hooks = cr.postcommit
+    cr.postcommit = type(hooks)()
+    try:
+        _ORIGINAL_TEST_COMMIT(cr)
+    finally:
+        cr.postcommit = hooks
+    hooks.run()
+
+
+_ORIGINAL_TEST_COMMIT = TestCursor.commit
+
+
 class GatewayHttpCase(GatewayMixin, HttpCase):
     def setUp(self):
         super().setUp()
+        patcher = patch.object(TestCursor, "commit", _commit_running_postcommit)
+        patcher.start()
+        self.addCleanup(patcher.stop)
         self.env["ir.config_parameter"].sudo().set_param(
             "web.base.url", self.base_url()
         )
