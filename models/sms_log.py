@@ -23,10 +23,12 @@ STATUS_RANK = {
     "review": 4,
     "sent": 5,
     "received": 5,
+    # Final: only a late "delivered" (Twilio's last word) replaces the others.
+    # "canceled" (a message that never left) never replaces a final status.
     "undelivered": 6,
     "failed": 6,
+    "canceled": 6,
     "delivered": 7,
-    "canceled": 8,
 }
 
 
