@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from odoo.addons.sms_twilio.controllers.controllers import SmsTwilioController
 from odoo.http import request, route
 
+from ..tools import inbound
 from ..tools.twilio_client import get_request_validator
 
 _logger = logging.getLogger(__name__)
@@ -30,6 +31,12 @@ def _signature_ok(company):
 
 def _forbidden():
     return Response("Forbidden", status=403, content_type="text/plain")
+
+
+def _warn(message):
+    # Fixed text and the peer address only: the form is the sender's data
+    # (phone numbers, texts) or, unsigned, an attacker's.
+    _logger.warning("%s (remote %s)", message, request.httprequest.remote_addr)
 
 
 class SmsTwilioGatewayController(SmsTwilioController):
@@ -58,7 +65,7 @@ class SmsTwilioGatewayController(SmsTwilioController):
             )
         # The token of the company that sent it, even across Twilio accounts.
         if not _signature_ok(log.company_id):
-            _logger.warning("SMS status callback for %s: bad signature", uuid)
+            _warn("SMS status callback: bad or missing signature")
             return _forbidden()
         request.env["sms.log"].sudo()._gateway_status_callback(
             uuid, SmsStatus, error_code=ErrorCode, error_message=ErrorMessage
@@ -81,24 +88,25 @@ class SmsTwilioGatewayController(SmsTwilioController):
             ._gateway_company_for_inbound(form.get("AccountSid"), form.get("To"))
         )
         if not company or not _signature_ok(company):
-            _logger.warning(
-                "SMS inbound from %s: bad or missing signature", form.get("From")
-            )
+            _warn("SMS inbound: bad or missing signature")
             return _forbidden()
-        media = [
-            (form.get("MediaUrl%d" % i), form.get("MediaContentType%d" % i))
-            for i in range(min(int(form.get("NumMedia") or 0), 10))
-        ]
+        message = inbound.parse(form)
+        if not message.sid:
+            # Twilio always sends one; without it a retry cannot be told from
+            # a new message. Refused (nothing written) rather than stored
+            # twice or merged with a genuinely repeated text.
+            _warn("SMS inbound without a message SID: refused")
+            return Response("Missing MessageSid", status=400, content_type="text/plain")
         twiml = (
             request.env["sms.log"]
             .sudo()
             ._gateway_receive(
                 company,
-                message_sid=form.get("MessageSid") or form.get("SmsSid"),
-                from_number=form.get("From"),
-                to_number=form.get("To"),
-                body=form.get("Body") or "",
-                media=[m for m in media if m[0]],
+                message_sid=message.sid,
+                from_number=message.sender,
+                to_number=message.to,
+                body=message.body,
+                media=list(message.media),
             )
         )
         return Response(twiml, status=200, content_type="text/xml")

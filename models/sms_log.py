@@ -1,6 +1,7 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+import psycopg2.errors
 from twilio.twiml.messaging_response import MessagingResponse
 
 from odoo import api, fields, models
@@ -23,10 +24,12 @@ STATUS_RANK = {
     "review": 4,
     "sent": 5,
     "received": 5,
+    # Final: only a late "delivered" (Twilio's last word) replaces the others.
+    # "canceled" (a message that never left) never replaces a final status.
     "undelivered": 6,
     "failed": 6,
+    "canceled": 6,
     "delivered": 7,
-    "canceled": 8,
 }
 
 
@@ -239,29 +242,41 @@ class SmsLog(models.Model):
         Keywords (the whole message) opt out, opt back in or ask for help; any
         other text lands in the chatter of the record that last texted the
         number, authored by the contact, and notifies the user who texted.
+        A sender that is not a phone number (missing, alphanumeric ID, short
+        code, junk) cannot be blacklisted, answered or matched to a contact:
+        its message is kept in the log only.
         """
         response = MessagingResponse()
         if message_sid and self.sudo().search_count([("twilio_sid", "=", message_sid)]):
             return str(response)  # Twilio retried: stored once, answered once
+        log = self._gateway_claim_inbound(company, message_sid)
+        if not log:
+            return str(response)  # a concurrent delivery of it stored it
         check = phone_numbers.check_number(from_number)
-        number = check.e164 or (from_number or "").strip()
-        log_values = {
-            "direction": "inbound",
-            "number": number or "-",
-            "sender": to_number,
-            "body": body,
-            "twilio_sid": message_sid or False,
-            "status": "received",
-            "company_id": company.id,
-            "media_urls": "\n".join(url for url, _type in media) or False,
-            "segments": segments.count_segments(body).segments,
-        }
-        facts = self.env["sms.number"]._gateway_get([number] if check.ok else [])
-        facts._gateway_record_delivery()
+        number = check.e164 or from_number or "-"
         opt_out, opt_in, help_words = company._gateway_keywords()
         keyword = keywords.classify(
             body, opt_out=opt_out, opt_in=opt_in, help=help_words
         )
+        log_values = {
+            "number": number,
+            "sender": to_number,
+            "body": body,
+            "media_urls": "\n".join(url for url, _type in media) or False,
+            "segments": segments.count_segments(body).segments,
+        }
+        if not check.ok:
+            if keyword == "opt_out":
+                reason = self.env._(
+                    "The sender is not a phone number: this opt-out cannot be recorded."
+                )
+            else:
+                reason = self.env._(
+                    "The sender is not a phone number: kept in this log only."
+                )
+            log.write(dict(log_values, error_reason=reason))
+            return str(response)
+        self.env["sms.number"]._gateway_get([number])._gateway_record_delivery()
         blacklist = self.env["phone.blacklist"].sudo()
         reply = None
         if keyword == "opt_out":
@@ -278,17 +293,57 @@ class SmsLog(models.Model):
             reply = company.sms_help_reply
         if keyword:
             partner = self._gateway_partner_for(number, company, create=False)
-            self.create(dict(log_values, partner_id=partner.id))
+            log.write(dict(log_values, partner_id=partner.id))
             if reply:
                 response.message(reply)
             return str(response)
         record, partner, last = self._gateway_thread_for(number, company)
-        log_values.update(
-            partner_id=partner.id, res_model=record._name, res_id=record.id
-        )
         message = record._gateway_post_inbound(body, media, partner, last.user_id)
-        self.create(dict(log_values, mail_message_id=message.id))
+        log.write(
+            dict(
+                log_values,
+                partner_id=partner.id,
+                res_model=record._name,
+                res_id=record.id,
+                mail_message_id=message.id,
+            )
+        )
         return str(response)
+
+    @api.model
+    def _gateway_claim_inbound(self, company, message_sid):
+        """Insert the inbound log row of ``message_sid``, first thing.
+
+        Returns it, or nothing when another transaction stored this message
+        meanwhile (Twilio retrying while the first delivery runs): the unique
+        SID decides, in a savepoint so that the request still answers 200.
+        Plain SQL with no number or text, so that a lost race logs nothing
+        personal; the caller fills the row in.
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO sms_log (direction, number, status, twilio_sid,
+                            company_id, month, create_uid, create_date, write_uid,
+                            write_date)
+                        VALUES ('inbound', '-', 'received', %(sid)s, %(company)s,
+                            date_trunc('month', now() at time zone 'utc')::date,
+                            %(uid)s, now() at time zone 'utc', %(uid)s,
+                            now() at time zone 'utc')
+                        RETURNING id
+                        """,
+                        sid=message_sid or None,
+                        company=company.id,
+                        uid=self.env.uid,
+                    ),
+                    log_exceptions=False,
+                )
+                (log_id,) = self.env.cr.fetchone()
+        except psycopg2.errors.UniqueViolation:
+            return self.browse()
+        return self.browse(log_id)
 
     @api.model
     def _gateway_partner_for(self, number, company, create=True):

@@ -3,6 +3,8 @@ from . import test_gateway
 from . import test_numbers
 from . import test_quota_concurrency
 from . import test_webhooks
+from . import test_inbound_robustness
+from . import test_inbound_concurrency
 from . import test_security
 from . import test_settings
 from . import test_composer

@@ -63,6 +63,43 @@ class TestStatusCallbacks(GatewayHttpCase):
         self.assertEqual(log.status, "delivered", "a late 'sent' does not undo it")
         self.assertEqual(message.notification_ids.notification_status, "sent")
 
+    def test_canceled_never_replaces_a_final_status(self):
+        for fate in ("delivered", "undelivered"):
+            with self.subTest(fate=fate):
+                if fate == "undelivered":
+                    self.sim.set_fate("+32470123456", "undelivered", 30003)
+                message, sid = self.send(body=f"to be {fate}")
+                log = self.last_log("+32470123456")
+                self.sim_advance(sid, steps=2)
+                canceled = {
+                    "AccountSid": DEFAULT_ACCOUNT_SID,
+                    "MessageSid": sid,
+                    "MessageStatus": "canceled",
+                    "SmsStatus": "canceled",
+                }
+                response = self.post_status(log.sms_uuid, canceled)
+                self.assertEqual(response.status_code, 200)
+                self.env.invalidate_all()
+                self.assertEqual(log.status, fate)
+                self.assertEqual(
+                    message.notification_ids.notification_status,
+                    "sent" if fate == "delivered" else "bounce",
+                )
+
+    def test_canceled_before_sending(self):
+        # Twilio cancels a message it has not sent yet (scheduled ones).
+        _message, sid = self.send()
+        log = self.last_log("+32470123456")
+        canceled = {
+            "AccountSid": DEFAULT_ACCOUNT_SID,
+            "MessageSid": sid,
+            "MessageStatus": "canceled",
+            "SmsStatus": "canceled",
+        }
+        self.assertEqual(self.post_status(log.sms_uuid, canceled).status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(log.status, "canceled")
+
     def test_callback_after_sms_row_deleted(self):
         _message, sid = self.send()
         log = self.last_log("+32470123456")
