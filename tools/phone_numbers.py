@@ -264,3 +264,15 @@ def is_valid_alphanumeric_sender(sender: str) -> bool:
     if not sender or not _ALPHANUMERIC_SENDER_RE.fullmatch(sender):
         return False
     return any(char.isalpha() for char in sender)
+
+
+_MESSAGING_SERVICE_SID_RE = re.compile(r"MG[0-9a-fA-F]{32}")
+
+
+def is_messaging_service_sid(sender: str | None) -> bool:
+    """A Twilio Messaging Service SID ("MG" and 32 hex digits), not a sender ID.
+
+    An alphanumeric sender may start with "MG" too ("MGARAGE"): only the full
+    SID shape is a Messaging Service.
+    """
+    return bool(sender and _MESSAGING_SERVICE_SID_RE.fullmatch(sender))

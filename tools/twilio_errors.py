@@ -17,6 +17,16 @@ fill after translating.
 
 from dataclasses import dataclass
 
+import requests
+from twilio.base.exceptions import TwilioRestException
+
+
+def _lt(text):
+    """Marks a reason for Odoo's translation extraction; the Odoo layer
+    translates it with ``env._`` when it shows it."""
+    return text
+
+
 # Keys of the failure_type selections this table may produce: Odoo's (sms,
 # sms_twilio, and the delivery ones of mail.notification) and the addon's.
 FAILURE_TYPES = frozenset(
@@ -51,10 +61,10 @@ FAILURE_TYPES = frozenset(
     }
 )
 
-UNKNOWN_REASON = "Twilio error %(code)s: %(message)s"
-UNKNOWN_REASON_NO_MESSAGE = "Twilio error %(code)s."
-NO_CODE_REASON = "Twilio reported an error without a code: %(message)s"
-NO_CODE_NO_MESSAGE_REASON = "Twilio reported an error without a code."
+UNKNOWN_REASON = _lt("Twilio error %(code)s: %(message)s")
+UNKNOWN_REASON_NO_MESSAGE = _lt("Twilio error %(code)s.")
+NO_CODE_REASON = _lt("Twilio reported an error without a code: %(message)s")
+NO_CODE_NO_MESSAGE_REASON = _lt("Twilio reported an error without a code.")
 
 
 @dataclass(frozen=True)
@@ -72,178 +82,230 @@ _TABLE = (
     TwilioError(
         20003,
         "twilio_authentication",
-        "Twilio rejected the credentials. Check the Account SID and Auth Token "
-        "in the SMS settings.",
+        _lt(
+            "Twilio rejected the credentials. Check the Account SID and Auth Token "
+            "in the SMS settings."
+        ),
     ),
     TwilioError(
         20429,
         "sms_server",
-        "Twilio received too many requests at once. The message will be retried "
-        "shortly.",
+        _lt(
+            "Twilio received too many requests at once. The message will be retried "
+            "shortly."
+        ),
+        retryable=True,
+    ),
+    TwilioError(
+        20500,
+        "sms_server",
+        _lt("Twilio had an internal error. The message will be retried shortly."),
+        retryable=True,
+    ),
+    TwilioError(
+        20503,
+        "sms_server",
+        _lt("Twilio is temporarily unavailable. The message will be retried shortly."),
         retryable=True,
     ),
     TwilioError(
         21606,
         "twilio_from_missing",
-        "The sender number is not a Twilio number of this account able to send SMS "
-        "to this destination. Choose another sender in the SMS settings.",
+        _lt(
+            "The sender number is not a Twilio number of this account able to send SMS "
+            "to this destination. Choose another sender in the SMS settings."
+        ),
     ),
     TwilioError(
         21212,
         "twilio_from_missing",
-        "The sender is not a valid phone number or alphanumeric sender ID. Check "
-        "the sender in the SMS settings.",
+        _lt(
+            "The sender is not a valid phone number or alphanumeric sender ID. Check "
+            "the sender in the SMS settings."
+        ),
     ),
     TwilioError(
         21603,
         "twilio_from_missing",
-        "No sender was given. Add a Twilio number or a Messaging Service in the SMS "
-        "settings.",
+        _lt(
+            "No sender was given. Add a Twilio number or a Messaging Service in the "
+            "SMS settings."
+        ),
     ),
     TwilioError(
         21266,
         "twilio_from_to",
-        "The recipient's number is the sender's own number. Text another number.",
+        _lt("The recipient's number is the sender's own number. Text another number."),
     ),
     TwilioError(
         21408,
         "sms_country_not_supported",
-        "Sending SMS to this country is not enabled on the Twilio account. Enable "
-        "it in Twilio's Messaging Geographic Permissions.",
+        _lt(
+            "Sending SMS to this country is not enabled on the Twilio account. Enable "
+            "it in Twilio's Messaging Geographic Permissions."
+        ),
     ),
     TwilioError(
         21608,
         "sms_acc",
-        "Twilio trial accounts can only text verified numbers. Verify this number "
-        "in Twilio or upgrade the account.",
+        _lt(
+            "Twilio trial accounts can only text verified numbers. Verify this number "
+            "in Twilio or upgrade the account."
+        ),
     ),
     TwilioError(
         21609,
         "twilio_callback",
-        "Twilio refused the status callback URL. Check that the database's public "
-        "URL (web.base.url) is reachable from the internet.",
+        _lt(
+            "Twilio refused the status callback URL. Check that the database's public "
+            "URL (web.base.url) is reachable from the internet."
+        ),
     ),
     TwilioError(
         30002,
         "sms_acc",
-        "The Twilio account is suspended. Contact Twilio support to reactivate it.",
+        _lt(
+            "The Twilio account is suspended. Contact Twilio support to reactivate it."
+        ),
     ),
     TwilioError(
         30034,
         "sms_registration_needed",
-        "The sender number is not registered for A2P 10DLC, so US carriers block "
-        "its messages. Register the brand and campaign in Twilio.",
+        _lt(
+            "The sender number is not registered for A2P 10DLC, so US carriers block "
+            "its messages. Register the brand and campaign in Twilio."
+        ),
     ),
     # The message itself.
     TwilioError(
         21602,
         "unknown",
-        "The message is empty. Write a message before sending.",
+        _lt("The message is empty. Write a message before sending."),
     ),
     TwilioError(
         21617,
         "sms_too_long",
-        "The message is longer than Twilio's limit of 1,600 characters. Shorten it.",
+        _lt(
+            "The message is longer than Twilio's limit of 1,600 characters. Shorten it."
+        ),
     ),
     # The recipient's number.
     TwilioError(
         21604,
         "sms_number_missing",
-        "The recipient has no phone number. Add one to the contact.",
+        _lt("The recipient has no phone number. Add one to the contact."),
     ),
     TwilioError(
         21211,
         "sms_number_format",
-        "The recipient's number is not a valid phone number. Correct it on the "
-        "contact.",
+        _lt(
+            "The recipient's number is not a valid phone number. Correct it on the "
+            "contact."
+        ),
     ),
     TwilioError(
         21265,
         "sms_number_format",
-        "The recipient's number is a short code, which cannot receive messages from "
-        "this sender.",
+        _lt(
+            "The recipient's number is a short code, which cannot receive messages "
+            "from this sender."
+        ),
     ),
     TwilioError(
         21401,
         "sms_number_format",
-        "Twilio could not read a phone number. Check the recipient's number and "
-        "the sender.",
+        _lt(
+            "Twilio could not read a phone number. Check the recipient's number and "
+            "the sender."
+        ),
     ),
     TwilioError(
         21407,
         "sms_not_allowed",
-        "This type of phone number cannot receive SMS.",
+        _lt("This type of phone number cannot receive SMS."),
     ),
     TwilioError(
         21610,
         "sms_blacklist",
-        "The recipient replied STOP to this sender: they have opted out and cannot "
-        "be texted until they reply START.",
+        _lt(
+            "The recipient replied STOP to this sender: they have opted out and cannot "
+            "be texted until they reply START."
+        ),
         blacklist=True,
     ),
     TwilioError(
         21612,
         "sms_invalid_destination",
-        "Twilio cannot reach this number from this sender: the carrier or the "
-        "country does not accept it. Try another sender.",
+        _lt(
+            "Twilio cannot reach this number from this sender: the carrier or the "
+            "country does not accept it. Try another sender."
+        ),
     ),
     TwilioError(
         21614,
         "sms_landline",
-        "The recipient's number is not a mobile number and cannot receive SMS.",
+        _lt("The recipient's number is not a mobile number and cannot receive SMS."),
         carrier_failure=True,
     ),
     # Twilio's queue: transient.
     TwilioError(
         21611,
         "sms_server",
-        "The sender's Twilio queue is full. The message will be retried shortly.",
+        _lt("The sender's Twilio queue is full. The message will be retried shortly."),
         retryable=True,
     ),
     TwilioError(
         30001,
         "sms_server",
-        "Twilio's queue for this sender overflowed. The message will be retried "
-        "shortly.",
+        _lt(
+            "Twilio's queue for this sender overflowed. The message will be retried "
+            "shortly."
+        ),
         retryable=True,
     ),
     # Delivery failures reported by the carrier (status callbacks).
     TwilioError(
         30003,
         "sms_invalid_destination",
-        "The recipient's phone is unreachable (switched off or out of coverage).",
+        _lt("The recipient's phone is unreachable (switched off or out of coverage)."),
         carrier_failure=True,
     ),
     TwilioError(
         30004,
         "sms_rejected",
-        "The message was blocked: the recipient or their carrier blocks messages "
-        "from this sender.",
+        _lt(
+            "The message was blocked: the recipient or their carrier blocks messages "
+            "from this sender."
+        ),
         carrier_failure=True,
     ),
     TwilioError(
         30005,
         "sms_invalid_destination",
-        "The recipient's number is unknown to its carrier or no longer in service.",
+        _lt(
+            "The recipient's number is unknown to its carrier or no longer in service."
+        ),
         carrier_failure=True,
     ),
     TwilioError(
         30006,
         "sms_landline",
-        "The recipient's number is a landline or its carrier cannot receive SMS.",
+        _lt("The recipient's number is a landline or its carrier cannot receive SMS."),
         carrier_failure=True,
     ),
     TwilioError(
         30007,
         "sms_rejected",
-        "The carrier filtered the message as spam or unwanted content. Review the "
-        "text and the sender's registration.",
+        _lt(
+            "The carrier filtered the message as spam or unwanted content. Review the "
+            "text and the sender's registration."
+        ),
         carrier_failure=True,
     ),
     TwilioError(
         30008,
         "sms_not_delivered",
-        "The carrier could not deliver the message and gave no reason.",
+        _lt("The carrier could not deliver the message and gave no reason."),
         carrier_failure=True,
     ),
 )
@@ -258,10 +320,19 @@ CARRIER_FAILURE_CODES = frozenset(
 _HTTP_AUTHENTICATION = ERRORS[20003]
 _HTTP_TOO_MANY_REQUESTS = ERRORS[20429]
 _HTTP_SERVER_ERROR = TwilioError(
+    0, ERRORS[20503].failure_type, ERRORS[20503].reason, retryable=True
+)
+NO_ANSWER = TwilioError(
     0,
-    "sms_server",
-    "Twilio is temporarily unavailable. The message will be retried shortly.",
-    retryable=True,
+    "sms_review",
+    _lt(
+        "No answer from Twilio: it may or may not have sent this SMS. Check the "
+        "Twilio console before sending it again."
+    ),
+)
+GAVE_UP_REASON = _lt(
+    "Twilio could not take this SMS after %(attempts)s attempts (%(error)s). It "
+    "was not sent: send it again later."
 )
 
 
@@ -306,3 +377,32 @@ def describe_http_status(status: int) -> TwilioError | None:
     if 500 <= status <= 599:
         return _HTTP_SERVER_ERROR
     return None
+
+
+def classify_exception(error: Exception) -> tuple[TwilioError, bool]:
+    """What a failed ``messages.create`` means: ``(error, ambiguous)``.
+
+    Ambiguous: the request may have reached Twilio and the answer was lost (a
+    read timeout, a dropped connection): the SMS may have been sent, so it is
+    never sent again. A request that provably never left (no connection) and
+    Twilio's own error answers are not ambiguous.
+    """
+    if isinstance(error, TwilioRestException):
+        if error.code:
+            return describe(error.code, error.msg), False
+        return describe_http_status(error.status) or describe(None, error.msg), False
+    if isinstance(error, requests.RequestException):
+        if _never_left(error):
+            return _HTTP_SERVER_ERROR, False
+        return NO_ANSWER, True
+    return describe(None, str(error)), False
+
+
+def _never_left(error: requests.RequestException) -> bool:
+    """True when the request provably never left (no connection was made)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if isinstance(error, requests.ConnectionError):
+        text = repr(error)
+        return "NewConnectionError" in text or "Connection refused" in text
+    return False

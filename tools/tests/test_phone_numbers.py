@@ -12,6 +12,7 @@ from tools.phone_numbers import (
     NumberCheck,
     alphanumeric_sender_allowed,
     check_number,
+    is_messaging_service_sid,
     is_valid_alphanumeric_sender,
     number_region,
     number_timezones,
@@ -250,3 +251,11 @@ def test_belgian_mobiles(tail):
 def test_digit_runs_are_rejected(first, length, step):
     run = "".join(str((first + step * i) % 10) for i in range(length))
     assert check_number("+49" + run).reason == "digit_run"
+
+
+def test_messaging_service_sid_is_not_an_alphanumeric_sender():
+    assert is_messaging_service_sid("MG" + "0123456789abcdef" * 2)
+    assert not is_messaging_service_sid("MGARAGE")
+    assert not is_messaging_service_sid("MG")
+    assert not is_messaging_service_sid("+32470123456")
+    assert not is_messaging_service_sid(None)

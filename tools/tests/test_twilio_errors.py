@@ -2,14 +2,17 @@
 """The Twilio error table: integrity, the codes the gateway relies on, lookups."""
 
 import pytest
+import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from twilio.base.exceptions import TwilioRestException
 
 from tools.twilio_errors import (
     CARRIER_FAILURE_CODES,
     ERRORS,
     FAILURE_TYPES,
     TwilioError,
+    classify_exception,
     describe,
     describe_http_status,
 )
@@ -71,7 +74,13 @@ def test_flags():
         assert ERRORS[code].carrier_failure
     assert {c for c, e in ERRORS.items() if e.carrier_failure} == CARRIER_FAILURE_CODES
     assert {c for c, e in ERRORS.items() if e.blacklist} == {21610}
-    assert {c for c, e in ERRORS.items() if e.retryable} == {20429, 21611, 30001}
+    assert {c for c, e in ERRORS.items() if e.retryable} == {
+        20429,
+        20500,
+        20503,
+        21611,
+        30001,
+    }
     # Opting out is final until START: never retried, never a carrier failure.
     assert not ERRORS[21610].retryable and not ERRORS[21610].carrier_failure
     assert "STOP" in ERRORS[21610].reason and "START" in ERRORS[21610].reason
@@ -136,3 +145,42 @@ def test_describe_http_status_leaves_others_to_the_error_code(status):
 def test_describe_never_raises(code, message):
     error = describe(code, message)
     assert error.failure_type in FAILURE_TYPES
+
+
+def _rest_error(status, code):
+    return TwilioRestException(status, "https://api.twilio.com/x", "boom", code)
+
+
+def test_classify_twilio_server_errors_are_retried():
+    """Twilio's 500 and 503 (20500, 20503) are transient, not "unknown"."""
+    for status, code in ((500, 20500), (503, 20503), (429, 20429), (502, None)):
+        described, ambiguous = classify_exception(_rest_error(status, code))
+        assert described.retryable, (status, code)
+        assert not ambiguous
+
+
+def test_classify_lost_answers_are_ambiguous():
+    described, ambiguous = classify_exception(requests.ReadTimeout("read timed out"))
+    assert ambiguous and described.failure_type == "sms_review"
+    described, ambiguous = classify_exception(
+        requests.ConnectionError("Connection aborted.", "RemoteDisconnected")
+    )
+    assert ambiguous
+
+
+def test_classify_requests_that_never_left_are_retried():
+    for error in (
+        requests.ConnectTimeout("connect timeout"),
+        requests.ConnectionError("NewConnectionError: Connection refused"),
+    ):
+        described, ambiguous = classify_exception(error)
+        assert described.retryable and not ambiguous
+
+
+def test_classify_refusals_are_final():
+    described, ambiguous = classify_exception(_rest_error(400, 21211))
+    assert (described.failure_type, described.retryable, ambiguous) == (
+        "sms_number_format",
+        False,
+        False,
+    )

@@ -1,0 +1,226 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The gateway's decision: may this SMS leave, and how. Pure, no ORM.
+
+One function, :func:`decide`, over facts loaded in batches by the Odoo layer,
+returns an immutable :class:`Verdict` per SMS. The send path, the composer
+preview, the mailing confirmation and the mailing-list figures all call it,
+so they can never disagree.
+
+Checks run in the order of the design; the first that fails decides. Quota is
+not decided here: it is counted under a row lock when SMS are claimed, and
+previewed with :mod:`.billing`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from . import phone_numbers, quiet_hours, segments
+
+# What each outcome means for the SMS.
+SEND = "send"  # claim it and hand it to Twilio
+BLOCK = "block"  # refuse it: state error with a failure type and a reason
+DROP = "drop"  # a double click: cancelled silently, counted as a duplicate
+DEFER = "defer"  # quiet hours: due again at ``not_before``
+
+# Kinds of SMS: who is behind it decides which rules apply.
+INTERACTIVE = "interactive"  # a person texting from a record: rate limited
+MARKETING = "marketing"  # SMS marketing: quiet hours
+AUTOMATED = "automated"  # crons, automated actions, reminders: quiet hours
+
+DUPLICATE_WINDOW = timedelta(seconds=2)
+RATE_WINDOW = timedelta(minutes=1)
+
+# Reason keys (translated by the Odoo layer) of the number checks.
+NUMBER_REASONS = {
+    "missing": "number_missing",
+    "unparseable": "number_unparseable",
+    "invalid": "number_invalid",
+    "all_zeros": "number_all_zeros",
+    "digit_run": "number_digit_run",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One SMS to decide on, as plain values."""
+
+    key: object  # the caller's id for it
+    number: str | None
+    body: str
+    kind: str = INTERACTIVE
+    author: int | None = None  # user id: the rate limit counts per author
+    region: str | None = None  # default country to read national numbers
+    timezone: str | None = None  # the recipient's, when known
+    partner_dnc: bool = False  # the recipient record is marked do-not-contact
+    message: int | None = None  # chatter message id: one message, one SMS a number
+    in_doubt: bool = False  # handed to Twilio, no answer: it may have been sent
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The company's settings that the decision reads."""
+
+    smart_encoding: bool = False
+    max_segments: int = 0  # 0: only Twilio's 1,600 characters
+    rate_limit: int = 0  # SMS per author per minute, 0: none
+    quiet_hours: tuple[float, float] | None = None  # (from, until) local hours
+    default_timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the database knows about the numbers of a batch (E.164 keys)."""
+
+    opted_out: frozenset = frozenset()
+    do_not_contact: frozenset = frozenset()
+    blocked: frozenset = frozenset()
+    landlines: frozenset = frozenset()
+    recent: frozenset = frozenset()  # (number, body) sent within the window
+    under_review: frozenset = frozenset()  # (message id, number) to review
+    rate_used: Mapping = field(default_factory=dict)  # author -> sent last minute
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the gateway decided for one SMS."""
+
+    outcome: str
+    e164: str | None
+    info: segments.SegmentInfo
+    text: str  # what Twilio gets (smart-encoded when on)
+    failure_type: str | None = None
+    reason: str | None = None  # reason key, see REASON_KEYS
+    reason_args: tuple = ()  # (name, value) pairs for the reason's placeholders
+    not_before: datetime | None = None  # naive UTC, with DEFER
+
+    @property
+    def sends(self):
+        return self.outcome == SEND
+
+    @property
+    def segments(self):
+        return self.info.segments if self.outcome == SEND else 0
+
+
+REASON_KEYS = frozenset(
+    {
+        *NUMBER_REASONS.values(),
+        "opted_out",
+        "do_not_contact",
+        "blocked",
+        "landline",
+        "too_long",
+        "duplicate",
+        "rate_limit",
+        "under_review",
+    }
+)
+
+
+def too_long(info: segments.SegmentInfo, max_segments: int) -> bool:
+    """Longer than Twilio's 1,600 characters or the company's max segments."""
+    return info.characters > segments.MAX_BODY_CHARS or bool(
+        max_segments and info.segments > max_segments
+    )
+
+
+def too_long_args(info: segments.SegmentInfo, rules: Rules) -> tuple:
+    """The placeholders of the "too long" reason: what it is, what the limit is."""
+    return (
+        ("chars", info.characters),
+        ("segments", info.segments),
+        ("max_segments", rules.max_segments or "-"),
+        ("max_chars", max_characters(info.encoding, rules.max_segments)),
+    )
+
+
+def max_characters(encoding: str, max_segments: int) -> int:
+    """Characters a message of this encoding may hold under the company's cap."""
+    if not max_segments:
+        return segments.MAX_BODY_CHARS
+    if encoding == segments.GSM7:
+        single, multi = segments.GSM7_SINGLE, segments.GSM7_MULTI
+    else:
+        single, multi = segments.UCS2_SINGLE, segments.UCS2_MULTI
+    capacity = single if max_segments == 1 else multi * max_segments
+    return min(capacity, segments.MAX_BODY_CHARS)
+
+
+def decide(
+    requests: list[Request], facts: Facts, rules: Rules, now: datetime
+) -> dict[object, Verdict]:
+    """The verdict of each request, in the design's order of checks.
+
+    Requests of one batch see each other: the same text to the same number
+    twice is sent once, and an author's SMS count towards their rate limit in
+    order. ``now`` is naive or aware UTC.
+    """
+    now_utc = now if now.tzinfo else now.replace(tzinfo=UTC)
+    rate_used = dict(facts.rate_used)
+    seen = set()
+    verdicts = {}
+    infos = {}  # one count per distinct body
+    for request in requests:
+        body = request.body or ""
+        if body not in infos:
+            infos[body] = segments.count_segments(body, rules.smart_encoding)
+        info = infos[body]
+        check = phone_numbers.check_number(request.number, request.region)
+        outcome, failure_type, reason, *extra = _check(
+            request, check, info, body, facts, rules, rate_used, seen, now_utc
+        )
+        verdicts[request.key] = Verdict(
+            outcome,
+            check.e164,
+            info,
+            segments.smart_encode(body) if rules.smart_encoding else body,
+            failure_type,
+            reason,
+            reason_args=extra[0] if extra and outcome == BLOCK else (),
+            not_before=extra[0] if extra and outcome == DEFER else None,
+        )
+    return verdicts
+
+
+def _check(request, check, info, body, facts, rules, rate_used, seen, now):
+    """(outcome, failure type, reason key[, reason args | not before])."""
+    e164 = check.e164
+    if check.reason == "missing":
+        return BLOCK, "sms_number_missing", NUMBER_REASONS["missing"]
+    if not check.ok:
+        return BLOCK, "sms_number_format", NUMBER_REASONS[check.reason]
+    if request.in_doubt or (request.message, e164) in facts.under_review:
+        # Twilio may have sent it already: only a person who checked may resend.
+        return BLOCK, "sms_review", "under_review"
+    if e164 in facts.opted_out:
+        return BLOCK, "sms_blacklist", "opted_out"
+    if request.partner_dnc or e164 in facts.do_not_contact:
+        return BLOCK, "sms_dnc", "do_not_contact"
+    if e164 in facts.blocked:
+        return BLOCK, "sms_blocked", "blocked"
+    if e164 in facts.landlines:
+        return BLOCK, "sms_landline", "landline"
+    if too_long(info, rules.max_segments):
+        return BLOCK, "sms_too_long", "too_long", too_long_args(info, rules)
+    key = (e164, body)
+    if key in seen or key in facts.recent:
+        return DROP, "sms_duplicate", "duplicate"
+    seen.add(key)
+    if request.kind == INTERACTIVE and rules.rate_limit:
+        used = rate_used.get(request.author, 0)
+        if used >= rules.rate_limit:
+            limit = (("limit", rules.rate_limit),)
+            return BLOCK, "sms_rate_limit", "rate_limit", limit
+        rate_used[request.author] = used + 1
+    if request.kind != INTERACTIVE and rules.quiet_hours:
+        zone = request.timezone or _number_timezone(e164) or rules.default_timezone
+        when = quiet_hours.next_allowed_time(now, zone, *rules.quiet_hours)
+        if when:
+            return DEFER, None, None, when.astimezone(UTC).replace(tzinfo=None)
+    return SEND, None, None
+
+
+def _number_timezone(e164):
+    zones = phone_numbers.number_timezones(e164)
+    return zones[0] if zones else None
