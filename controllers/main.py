@@ -68,7 +68,11 @@ class SmsTwilioGatewayController(SmsTwilioController):
             _warn("SMS status callback: bad or missing signature")
             return _forbidden()
         request.env["sms.log"].sudo()._gateway_status_callback(
-            uuid, SmsStatus, error_code=ErrorCode, error_message=ErrorMessage
+            uuid,
+            SmsStatus,
+            error_code=ErrorCode,
+            error_message=ErrorMessage,
+            message_sid=kwargs.get("MessageSid") or kwargs.get("SmsSid"),
         )
         return "OK"
 

@@ -10,7 +10,12 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sms_log
+from . import sms_gateway
+from . import sms_dispatch
+from . import sms_gateway_transport
+from . import sms_guard
 from . import sms_number
 from . import sms_sms
+from . import sms_tracker
 from . import sms_twilio_number
 from . import sms_usage

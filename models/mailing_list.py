@@ -1,15 +1,20 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.tools import SQL
 
-# Figure of each list member, first matching status wins (the gateway's order).
+from ..tools import policy
+
+# The figure each refusal of the gateway counts in.
 SMS_FIGURES = {
-    "missing": "sms_count_missing",
-    "invalid": "sms_count_invalid",
-    "opted_out": "sms_count_opted_out",
-    "dnc": "sms_count_dnc",
-    "blocked": "sms_count_blocked",
-    "landline": "sms_count_landline",
+    "sms_number_missing": "sms_count_missing",
+    "sms_number_format": "sms_count_invalid",
+    "sms_blacklist": "sms_count_opted_out",
+    "sms_dnc": "sms_count_dnc",
+    "sms_blocked": "sms_count_blocked",
+    "sms_landline": "sms_count_landline",
+    "sms_duplicate": "sms_count_duplicate",
 }
 
 
@@ -42,65 +47,46 @@ class MailingList(models.Model):
     )
 
     def _compute_sms_figures(self):
-        """All figures of all lists in one query (SQL: lists can be large)."""
-        names = [*SMS_FIGURES.values(), "sms_count_reachable", "sms_count_duplicate"]
-        figures = {}
+        """Each member as the gateway decides it now (``sms.gateway``): the
+        members of all lists read in one query, decided in one batch per list."""
+        names = [*SMS_FIGURES.values(), "sms_count_reachable"]
+        members = defaultdict(list)
         lists = self.filtered(lambda mlist: mlist._origin.id)
         if lists:
             self.env.flush_all()
             self.env.cr.execute(
                 SQL(
-                    """
-                WITH member AS (
-                    SELECT s.list_id, c.phone_sanitized AS number,
-                           CASE
-                               WHEN c.phone_sanitized IS NULL
-                                    AND COALESCE(TRIM(c.mobile), '') = ''
-                                   THEN 'missing'
-                               WHEN c.phone_sanitized IS NULL THEN 'invalid'
-                               WHEN COALESCE(s.opt_out, FALSE) OR bl.id IS NOT NULL
-                                   THEN 'opted_out'
-                               WHEN c.sms_dnc OR EXISTS (
-                                        SELECT 1 FROM mailing_contact other
-                                         WHERE other.sms_dnc
-                                           AND other.phone_sanitized = c.phone_sanitized
-                                    ) OR EXISTS (
-                                        SELECT 1 FROM res_partner p
-                                         WHERE p.sms_dnc
-                                           AND p.phone_sanitized = c.phone_sanitized
-                                           AND (p.company_id IS NULL
-                                                OR p.company_id = %(company)s)
-                                    )
-                                   THEN 'dnc'
-                               WHEN n.blocked THEN 'blocked'
-                               WHEN n.line_type = 'landline' THEN 'landline'
-                               ELSE 'ok'
-                           END AS status
-                      FROM mailing_subscription s
-                      JOIN mailing_contact c ON c.id = s.contact_id
-                 LEFT JOIN phone_blacklist bl
-                        ON bl.number = c.phone_sanitized AND bl.active
-                 LEFT JOIN sms_number n ON n.number = c.phone_sanitized
-                     WHERE s.list_id IN %(lists)s
-                )
-                SELECT list_id, status, COUNT(*), COUNT(DISTINCT number)
-                  FROM member
-              GROUP BY list_id, status
-                """,
-                    company=self.env.company.id,
-                    lists=tuple(lists._origin.ids),
+                    "SELECT s.list_id, c.id, COALESCE(c.phone_sanitized, c.mobile), "
+                    "COALESCE(s.opt_out, FALSE), COALESCE(c.sms_dnc, FALSE) "
+                    "FROM mailing_subscription s "
+                    "JOIN mailing_contact c ON c.id = s.contact_id "
+                    "WHERE s.list_id IN %s ORDER BY s.list_id, c.id",
+                    tuple(lists._origin.ids),
                 )
             )
-            for list_id, status, count, distinct in self.env.cr.fetchall():
-                values = figures.setdefault(list_id, dict.fromkeys(names, 0))
-                if status == "ok":
-                    values["sms_count_reachable"] = distinct
-                    values["sms_count_duplicate"] = count - distinct
-                else:
-                    values[SMS_FIGURES[status]] = count
-        empty = dict.fromkeys(names, 0)
+            for list_id, contact_id, number, opt_out, dnc in self.env.cr.fetchall():
+                members[list_id].append((contact_id, number, opt_out, dnc))
+        gateway = self.env["sms.gateway"].sudo()
+        company = self.env.company
         for mlist in self:
-            mlist.update(figures.get(mlist._origin.id, empty))
+            figures = dict.fromkeys(names, 0)
+            rows = members.get(mlist._origin.id, [])
+            requests = [
+                policy.Request(contact_id, number, "", kind=policy.MARKETING,
+                               partner_dnc=dnc)
+                for contact_id, number, opt_out, dnc in rows
+                if not opt_out
+            ]  # fmt: skip
+            figures["sms_count_opted_out"] = len(rows) - len(requests)
+            verdicts = gateway._decide(company, requests) if requests else {}
+            for verdict in verdicts.values():
+                if verdict.outcome in (policy.SEND, policy.DEFER):
+                    figures["sms_count_reachable"] += 1
+                else:
+                    figures[
+                        SMS_FIGURES.get(verdict.failure_type, "sms_count_invalid")
+                    ] += 1
+            mlist.update(figures)
 
     def action_gateway_send_sms(self):
         """The confirmation wizard of an SMS to these lists."""

@@ -4,7 +4,7 @@
 Shared by the mailing form and the mailing-list confirmation wizard. The
 exclusions are those of Odoo's mass SMS composer (unsubscribed from the list,
 same number twice) and then the gateway's own decision
-(``sms.sms._gateway_preview``, kind ``marketing``).
+(``sms.gateway._preview``, kind ``marketing``).
 """
 
 from markupsafe import Markup
@@ -100,9 +100,9 @@ class MailingMailing(models.Model):
                 if sanitized:
                     seen.add(sanitized)
         preview = (
-            env["sms.sms"]
+            env["sms.gateway"]
             .sudo()
-            ._gateway_preview(
+            ._preview(
                 company,
                 body,
                 [(partner, number) for _record, partner, number in to_check],

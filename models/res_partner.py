@@ -75,9 +75,9 @@ class ResPartner(models.Model):
         refused = {}
         if everyone:
             preview = (
-                self.env["sms.sms"]
+                self.env["sms.gateway"]
                 .sudo()
-                ._gateway_preview(
+                ._preview(
                     self.env.company,
                     "",
                     # _origin: in a form being edited, the saved contact.

@@ -1,5 +1,6 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 
 import psycopg2.errors
 from twilio.twiml.messaging_response import MessagingResponse
@@ -138,12 +139,13 @@ class SmsLog(models.Model):
 
     @api.model
     def _gateway_status_callback(
-        self, uuid, status, error_code=None, error_message=None
+        self, uuid, status, error_code=None, error_message=None, message_sid=None
     ):
         """Apply a Twilio status callback: idempotent, never backwards.
 
         Works after Odoo deleted the ``sms.sms`` row: the log and the tracker
-        are found by the SMS UUID.
+        are found by the SMS UUID. The message's SID is kept when Twilio's
+        answer to the request was lost: Twilio did take the SMS.
         """
         log = self._gateway_outbound_for_uuid(uuid)
         if not log:
@@ -167,6 +169,8 @@ class SmsLog(models.Model):
             )
         if status in ("delivered", "undelivered", "failed"):
             values["date_done"] = fields.Datetime.now()
+        if message_sid and not log.twilio_sid:
+            values["twilio_sid"] = message_sid
         if not log._gateway_update_status(status, **values):
             return True
         company = log.company_id
@@ -207,26 +211,23 @@ class SmsLog(models.Model):
             limit=limit,
             order="id",
         )
+        transport = self.env["sms.gateway.transport"]
         for company, company_logs in logs.grouped("company_id").items():
-            try:
-                client = company._gateway_twilio_client()
-            except Exception as error:  # noqa: BLE001 - retried next run
-                _logger.warning("SMS prices of %s not fetched: %s", company.name, error)
-                continue
+            # The requests first, with no lock held; then the sums, briefly locked.
+            results = transport._fetch_messages(
+                company, company_logs.mapped("twilio_sid")
+            )
+            costs = defaultdict(float)
             for log in company_logs:
-                try:
-                    message = client.messages(log.twilio_sid).fetch()
-                except Exception as error:  # noqa: BLE001 - retried next run
-                    _logger.info(
-                        "SMS price of %s not fetched: %s", log.twilio_sid, error
-                    )
-                    continue
-                if message.price is None:
-                    continue
+                outcome, message = results[log.twilio_sid]
+                if outcome != "ok" or message.price is None:
+                    continue  # retried next run
                 price = abs(float(message.price))
                 log.write({"price": price, "price_unit": message.price_unit or "USD"})
-                usage = self.env["sms.usage"]._gateway_locked(company, log.month)
-                usage.cost += price
+                costs[log.month] += price
+            for month, cost in costs.items():
+                usage = self.env["sms.usage"]._gateway_locked(company, month)
+                usage.cost += cost
             commit_progress(self.env, len(company_logs))
 
     # ------------------------------------------------------------------

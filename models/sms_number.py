@@ -48,6 +48,11 @@ class SmsNumber(models.Model):
     lookup_requested = fields.Boolean(
         readonly=True, index=True, help="Waiting for the lookup cron."
     )
+    lookup_company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="The company that asked for the lookup: its Twilio account pays.",
+    )
     consecutive_failures = fields.Integer(readonly=True)
     last_error_code = fields.Integer(readonly=True)
     blocked = fields.Boolean("Auto-blocked", index=True)
@@ -80,47 +85,60 @@ class SmsNumber(models.Model):
         return found
 
     @api.model
-    def _gateway_request_lookup(self, numbers):
-        """Queue numbers never looked up for the lookup cron: one query."""
+    def _gateway_request_lookup(self, numbers, company):
+        """Queue numbers never looked up for the lookup cron: one query.
+
+        The company that asks is the one whose Twilio account pays the lookup.
+        """
         if not numbers:
             return
         self.env.cr.execute(
             SQL(
-                "INSERT INTO sms_number (number, lookup_requested, create_date, "
-                "write_date, create_uid, write_uid, consecutive_failures, "
-                "last_error_code) SELECT n, TRUE, now() at time zone 'utc', "
-                "now() at time zone 'utc', %s, %s, 0, 0 FROM unnest(%s) n "
-                "ON CONFLICT (number) DO UPDATE SET lookup_requested = TRUE "
+                "INSERT INTO sms_number (number, lookup_requested, "
+                "lookup_company_id, create_date, write_date, create_uid, write_uid, "
+                "consecutive_failures, last_error_code) SELECT n, TRUE, %s, "
+                "now() at time zone 'utc', now() at time zone 'utc', %s, %s, 0, 0 "
+                "FROM unnest(%s::varchar[]) n ON CONFLICT (number) DO UPDATE SET "
+                "lookup_requested = TRUE, "
+                "lookup_company_id = EXCLUDED.lookup_company_id "
                 "WHERE sms_number.lookup_date IS NULL",
+                company.id,
                 self.env.uid,
                 self.env.uid,
                 sorted(numbers),
             )
         )
-        self.env["sms.number"].invalidate_model(["lookup_requested"])
+        self.env["sms.number"].invalidate_model(
+            ["lookup_requested", "lookup_company_id"]
+        )
         self.env.ref("sms_twilio_gateway.ir_cron_sms_number_lookup")._trigger()
 
-    def _gateway_needs_lookup(self, refresh_days):
+    @api.model
+    def _gateway_lookup_due(self, numbers, company, refresh_days):
+        """Look up, on the company's account, those never looked up or stale."""
+        facts = self._gateway_get(numbers).filtered(lambda n: not n.blocked)
         limit = fields.Datetime.now() - timedelta(days=refresh_days or 0)
-        return self.filtered(lambda n: not n.lookup_date or n.lookup_date < limit)
+        facts.filtered(
+            lambda n: not n.lookup_date or n.lookup_date < limit
+        )._gateway_lookup(company)
 
     def _gateway_lookup(self, company):
         """Ask Twilio Lookup for the line type of these numbers.
 
-        A failed lookup is recorded and never blocks a send by itself.
+        A failed lookup (bad credentials, Twilio down) is recorded on the
+        number and never raises: it must not stop anyone's SMS.
         """
         if not self:
             return
-        client = company._gateway_twilio_client()
+        results = self.env["sms.gateway.transport"]._lookup_numbers(
+            company, self.mapped("number")
+        )
         for number in self:
             values = {"lookup_date": fields.Datetime.now(), "lookup_requested": False}
-            try:
-                result = client.lookups.v2.phone_numbers(number.number).fetch(
-                    fields="line_type_intelligence"
-                )
-            except Exception as error:  # noqa: BLE001 - any failure is only logged
-                _logger.info("SMS lookup of %s failed: %s", number.number, error)
-                values["lookup_error"] = str(error)[:200]
+            outcome, result = results[number.number]
+            if outcome == "error":
+                _logger.info("SMS lookup of number facts %s failed", number.id)
+                values["lookup_error"] = str(result)[:200]
             else:
                 info = result.line_type_intelligence or {}
                 values.update(
@@ -161,13 +179,12 @@ class SmsNumber(models.Model):
 
     @api.model
     def _cron_lookup(self, limit=200):
-        """Look up the numbers queued at intake, a batch at a time."""
-        # Facts about a number serve every company: any intake account asks.
-        company = self.env["res.company"]._gateway_intake_companies()[:1]
+        """Look up the numbers queued at intake, each on the account that asked."""
         while todo := self.search([("lookup_requested", "=", True)], limit=limit):
-            if not company:
-                todo.write({"lookup_requested": False})
-                return
-            todo._gateway_lookup(company)
+            for company, numbers in todo.grouped("lookup_company_id").items():
+                if company and company._gateway_applies():
+                    numbers._gateway_lookup(company)
+                else:
+                    numbers.write({"lookup_requested": False})
             if not commit_progress(self.env, len(todo)):
                 return

@@ -1,4 +1,6 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 
@@ -48,10 +50,20 @@ class SmsRecipientMixin(models.AbstractModel):
         return result
 
     def _gateway_queue_lookups(self):
-        """Queue new numbers for the lookup cron when a company asks for it."""
-        if self.env["res.company"]._gateway_intake_companies():
-            numbers = {n for n in self.sudo().mapped("phone_sanitized") if n}
-            self.env["sms.number"]._gateway_request_lookup(numbers)
+        """Queue new numbers for the lookup cron of the company they belong to
+        (the record's, else the current one) when it looks up at intake."""
+        intake = self.env["res.company"]._gateway_intake_companies()
+        if not intake:
+            return
+        by_company = defaultdict(set)
+        for record in self.sudo():
+            company = (
+                record.company_id if "company_id" in record._fields else None
+            ) or self.env.company
+            if company in intake and record.phone_sanitized:
+                by_company[company].add(record.phone_sanitized)
+        for company, numbers in by_company.items():
+            self.env["sms.number"]._gateway_request_lookup(numbers, company)
 
     def _gateway_dnc_stamp(self):
         return {"sms_dnc_date": fields.Datetime.now(), "sms_dnc_user_id": self.env.uid}

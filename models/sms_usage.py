@@ -50,7 +50,9 @@ class SmsUsage(models.Model):
 
     @api.model
     def _gateway_month(self, when=None):
-        return fields.Date.context_today(self, when).replace(day=1)
+        """The billing month, in UTC like the log's: reserve and release agree
+        whatever the user's time zone."""
+        return (when or fields.Datetime.now()).date().replace(day=1)
 
     @api.model
     def _gateway_locked(self, company, month=None):

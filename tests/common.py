@@ -6,6 +6,7 @@ simulator received.
 """
 
 from contextlib import ExitStack, contextmanager
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
@@ -17,8 +18,27 @@ from ..tools.twilio_simulator import (
     SimulatorServer,
 )
 
+QUEUE_CRON = "sms.ir_cron_sms_scheduler_action"
 BE_SENDER = "+3228080000"
 US_SENDER = "+15005550006"
+
+
+def _commit_running_postcommit(cr):
+    """A TestCursor commit that runs its post-commit hooks, as a real one does.
+
+    Odoo's TestCursor drops post-commit hooks; the product dispatches SMS in
+    them, so a test request would otherwise never reach Twilio.
+    """
+    hooks = cr.postcommit
+    cr.postcommit = type(hooks)()
+    try:
+        _ORIGINAL_TEST_COMMIT(cr)
+    finally:
+        cr.postcommit = hooks
+    hooks.run()
+
+
+_ORIGINAL_TEST_COMMIT = TestCursor.commit
 
 
 class GatewayMixin:
@@ -74,6 +94,9 @@ class GatewayMixin:
     def setUp(self):
         super().setUp()
         self.sim.reset()
+        patcher = patch.object(TestCursor, "commit", _commit_running_postcommit)
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     # commits, as in production ---------------------------------------------
 
@@ -104,11 +127,23 @@ class GatewayMixin:
             env = api.Environment(cr, SUPERUSER_ID, {})
             cron = env.ref(xmlid)
             cron.with_user(cron.user_id).ir_actions_server_id.run()
-            cr.commit()
+
+    def assertWoken(self, when, msg=None, within=timedelta(seconds=1)):
+        """The queue cron is due to wake at ``when``."""
+        triggers = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search([("cron_id", "=", self.env.ref(QUEUE_CRON).id)])
+        )
+        moments = triggers.mapped("call_at")
+        self.assertTrue(
+            any(abs(moment - when) <= within for moment in moments),
+            msg or f"the queue cron wakes at {when} (triggers: {moments})",
+        )
 
     def run_queue(self):
         """The SMS queue cron, woken."""
-        self.run_cron("sms.ir_cron_sms_scheduler_action")
+        self.run_cron(QUEUE_CRON)
 
     # helpers ---------------------------------------------------------------
 
@@ -117,14 +152,17 @@ class GatewayMixin:
         return self.sim.list_messages(to=to, direction="outbound-api")
 
     def send_to_partner(self, partner, body, user=None):
-        """The user sends from the partner's chatter (composer, comment mode)."""
+        """The user sends from the partner's chatter (composer, comment mode);
+        their request commits, which dispatches what the gateway let through."""
         env = self.env(user=user or self.user_sms)
         composer = (
             env["sms.composer"]
             .with_context(active_model="res.partner", active_id=partner.id)
             .create({"body": body})
         )
-        return composer._action_send_sms()
+        result = composer._action_send_sms()
+        self.commit()
+        return result
 
     def last_log(self, number):
         return self.env["sms.log"].search(
@@ -138,30 +176,9 @@ class GatewayCase(GatewayMixin, TransactionCase):
     pass
 
 
-def _commit_running_postcommit(cr):
-    """A TestCursor commit that runs its post-commit hooks, as a real one does.
-
-    Odoo's TestCursor drops post-commit hooks; the product dispatches SMS in
-    them, so a test request would otherwise never reach Twilio.
-    """
-    hooks = cr.postcommit
-    cr.postcommit = type(hooks)()
-    try:
-        _ORIGINAL_TEST_COMMIT(cr)
-    finally:
-        cr.postcommit = hooks
-    hooks.run()
-
-
-_ORIGINAL_TEST_COMMIT = TestCursor.commit
-
-
 class GatewayHttpCase(GatewayMixin, HttpCase):
     def setUp(self):
         super().setUp()
-        patcher = patch.object(TestCursor, "commit", _commit_running_postcommit)
-        patcher.start()
-        self.addCleanup(patcher.stop)
         self.env["ir.config_parameter"].sudo().set_param(
             "web.base.url", self.base_url()
         )

@@ -249,10 +249,10 @@ class TestComposer(GatewayCase):
             sms = self.env["sms.sms"].sudo().search([("body", "=", "Later")])
             self.assertEqual(sms.state, "outgoing")
             self.assertEqual(sms.gateway_not_before, when)
-            self.env["sms.sms"].sudo()._process_queue()
+            self.run_queue()
             self.assertEqual(self.sim_messages(), [], "the queue waits for the time")
         with freeze_time("2026-03-02 13:00:01"):
-            self.env["sms.sms"].sudo()._process_queue()
+            self.run_queue()
             self.assertEqual([m["body"] for m in self.sim_messages()], ["Later"])
 
     @users("sms_user")
@@ -309,7 +309,7 @@ class TestComposer(GatewayCase):
             action["params"]["message"], "2 queued, 1 refused: Blacklisted."
         )
         self.assertEqual(self.sim_messages(), [], "queued, the cron sends them")
-        self.env["sms.sms"].sudo()._process_queue()
+        self.run_queue()
         self.assertEqual(len(self.sim_messages()), 2)
 
     # ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -13,6 +13,7 @@ class TestGatewayChecks(GatewayCase):
     """Each check, its failure type and reason; blocked SMS never reach Twilio."""
 
     def assertBlocked(self, sms_or_message, failure_type, reason_part=None):
+        self.commit()  # the sender's request ends: nothing may leave then
         notif = (
             sms_or_message.notification_ids
             if sms_or_message._name == "mail.message"
@@ -51,7 +52,7 @@ class TestGatewayChecks(GatewayCase):
         self.assertEqual(log.user_id, self.user_sms)
         self.assertEqual((log.res_model, log.res_id), ("res.partner", self.partner.id))
         self.assertTrue(log.handed)
-        self.assertEqual(notif.sms_tracker_ids.sms_twilio_sid, sent[0]["sid"])
+        self.assertEqual(notif.sudo().sms_tracker_ids.sms_twilio_sid, sent[0]["sid"])
 
     @users("sms_user")
     def test_missing_number(self):
@@ -113,7 +114,7 @@ class TestGatewayChecks(GatewayCase):
     @users("sms_user")
     def test_too_long(self):
         message = self.send_to_partner(self.partner, "x" * 1601)
-        self.assertBlocked(message, "sms_too_long", "1,600")
+        self.assertBlocked(message, "sms_too_long", "the limit is 10 segments")
         self.company.sudo().sms_max_segments = 2
         message = self.send_to_partner(self.partner, "y" * 307)  # 3 segments
         self.assertBlocked(message, "sms_too_long")
@@ -195,6 +196,7 @@ class TestGatewayPaths(GatewayCase):
                 "numbers": "+32470123456,+32470999888",
             }
         )._action_send_sms()
+        self.commit()
         self.assertOnlyOk()
 
     @users("sms_user")
@@ -209,12 +211,14 @@ class TestGatewayPaths(GatewayCase):
                 "res_ids": (self.partner | self.blocked).ids,
             }
         )._action_send_sms()
+        self.commit()
         self.assertOnlyOk()
 
     @users("sms_user")
     def test_message_sms_api(self):
         for partner in self.partner | self.blocked:
             partner._message_sms("chatter api " + partner.name)
+        self.commit()
         self.assertOnlyOk()
 
     @users("sms_user")
@@ -232,6 +236,7 @@ class TestGatewayPaths(GatewayCase):
         )
         for partner in self.partner | self.blocked:
             partner._message_sms_with_template(template=template)
+        self.commit()
         self.assertOnlyOk()
         self.assertEqual(self.sim_messages()[0]["body"], "Hello Paula Partner")
 
@@ -256,7 +261,7 @@ class TestGatewayPaths(GatewayCase):
             active_model="res.partner", active_ids=(self.partner | self.blocked).ids
         ).run()
         # Automated SMS are queued: the cron sends them through the gateway.
-        self.env["sms.sms"]._process_queue()
+        self.run_queue()
         self.assertOnlyOk()
 
     def test_mass_mailing(self):
@@ -282,7 +287,7 @@ class TestGatewayPaths(GatewayCase):
             }
         )
         mailing.action_send_sms()
-        self.env["sms.sms"]._process_queue()
+        self.run_queue()
         self.assertOnlyOk()
         self.assertEqual(
             self.last_log("+32470123456").mailing_id,
@@ -329,8 +334,13 @@ class TestGatewaySending(GatewayCase):
         self.assertEqual(sms.gateway_attempts, 1)
         self.assertTrue(sms.gateway_not_before > datetime.now())
         for _attempt in range(10):
-            sms.gateway_not_before = False
-            sms.with_context(sms_gateway_commit=True)._send()
+            due = sms.gateway_not_before
+            self.assertWoken(due)
+            with freeze_time(due - timedelta(seconds=1)):
+                self.run_queue()
+            self.assertEqual(sms.state, "outgoing", "never before its time")
+            with freeze_time(due):
+                self.run_queue()
             if sms.state != "outgoing":
                 break
         self.assertEqual(sms.state, "error")
@@ -346,8 +356,15 @@ class TestGatewaySending(GatewayCase):
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertEqual((sms.state, sms.failure_type), ("error", "sms_review"))
         self.assertIn("may or may not", message.notification_ids.failure_reason)
+        # Neither the queue, nor Odoo's "Resend", nor its "Retry" (back to the
+        # queue cron).
         sms.send()
+        self.commit()
         sms.resend_failed()
+        self.commit()
+        sms.action_set_outgoing()
+        self.run_queue()
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_review"))
         self.assertEqual(
             len([r for r in self.sim.requests if "Messages.json" in r["path"]]), 1
         )
@@ -358,29 +375,35 @@ class TestGatewaySending(GatewayCase):
         sms = self.env["sms.sms"].search([("mail_message_id", "=", message.id)])
         # Steps 1-2 happened, then the worker died before Twilio answered.
         company = self.company
-        verdicts = sms._gateway_decide(company, datetime.now())
+        verdicts = self.env["sms.gateway"]._decide(company, sms._gateway_requests())
         self.env["sms.usage"]._gateway_reserve(company, [1])
-        sms._gateway_claim(company, verdicts)
+        sms._gateway_claim(company, verdicts, True)
         sms.gateway_log_id.handed = True
+        self.env.cr.postcommit.clear()  # the worker died: its dispatch never ran
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE sms_sms SET write_date = now() - interval '1 hour' WHERE id = %s",
             [sms.id],
         )
         sms.invalidate_recordset()
-        self.env["sms.sms"]._process_queue()  # the queue cron also recovers
+        self.run_queue()  # the queue cron also recovers
         self.assertEqual((sms.state, sms.failure_type), ("error", "sms_review"))
         self.assertEqual(sms.gateway_log_id.status, "review")
         self.assertEqual(self.sim_messages(), [])
         sms.send()
+        self.commit()
         self.assertEqual(self.sim_messages(), [])
 
     def test_crash_before_hand_off_is_requeued(self):
         message = self.partner._message_sms("claimed only", put_in_queue=True)
         sms = self.env["sms.sms"].search([("mail_message_id", "=", message.id)])
-        verdicts = sms._gateway_decide(self.company, datetime.now())
+        verdicts = self.env["sms.gateway"]._decide(
+            self.company, sms._gateway_requests()
+        )
         self.env["sms.usage"]._gateway_reserve(self.company, [1])
-        sms._gateway_claim(self.company, verdicts)
+        sms._gateway_claim(self.company, verdicts, True)
+        self.env.cr.postcommit.clear()  # the worker died before dispatching
+        self.assertWoken(datetime.now() + timedelta(minutes=11), "recovery is due")
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE sms_sms SET write_date = now() - interval '1 hour' WHERE id = %s",
@@ -391,7 +414,7 @@ class TestGatewaySending(GatewayCase):
         self.assertEqual(sms.state, "outgoing")
         usage = self.env["sms.usage"]._gateway_current(self.company)
         self.assertEqual(usage.segments, 0, "the reservation is released")
-        self.env["sms.sms"]._process_queue()
+        self.run_queue()
         self.assertEqual(len(self.sim_messages()), 1)
 
     @users("sms_user")
@@ -428,16 +451,20 @@ class TestGatewaySending(GatewayCase):
         self.partner.tz = "Europe/Brussels"
         # 22:30 in Brussels (CET = UTC+1): deferred to 09:00 next day = 08:00 UTC
         with freeze_time("2026-01-15 21:30:00"):
-            self.partner.with_context(sms_gateway_kind="automated")._message_sms(
-                "reminder", put_in_queue=True
-            )
+            # Created by the superuser (an automated action, a cron): automated.
+            self.partner._message_sms("reminder", put_in_queue=True)
             sms = self.env["sms.sms"].search([("body", "=", "reminder")])
-            self.env["sms.sms"]._process_queue()
+            self.assertEqual(sms.gateway_kind, "automated")
+            self.run_queue()
             self.assertEqual(sms.state, "outgoing", "deferred, never failed")
             self.assertEqual(sms.gateway_not_before, datetime(2026, 1, 16, 8, 0))
             self.assertEqual(self.sim_messages(), [])
-        with freeze_time("2026-01-16 08:00:01"):
-            self.env["sms.sms"]._process_queue()
+        self.assertWoken(datetime(2026, 1, 16, 8, 0))
+        with freeze_time("2026-01-16 07:59:59"):
+            self.run_queue()
+            self.assertEqual(self.sim_messages(), [], "never before its time")
+        with freeze_time("2026-01-16 08:00:00"):
+            self.run_queue()
             self.assertEqual(len(self.sim_messages()), 1)
 
 
@@ -447,10 +474,12 @@ class TestGatewayMore(GatewayCase):
         self.company.write({"sms_monthly_quota": 1, "sms_overage_cap": 0.0})
         with freeze_time("2026-03-31 12:00:00"):
             self.partner._message_sms("march")
+            self.commit()
             blocked = self.partner._message_sms("march again")
             self.assertEqual(blocked.notification_ids.failure_type, "sms_quota")
         with freeze_time("2026-04-01 12:00:00"):
             message = self.partner._message_sms("april")
+            self.commit()
             self.assertEqual(message.notification_ids.notification_status, "pending")
         usages = self.env["sms.usage"].search(
             [
@@ -466,6 +495,7 @@ class TestGatewayMore(GatewayCase):
     def test_wrong_credentials(self):
         self.company.sms_twilio_auth_token = "not-the-token"
         message = self.partner._message_sms("hi")
+        self.commit()
         self.assertEqual(message.notification_ids.failure_type, "twilio_authentication")
         self.assertIn("Auth Token", message.notification_ids.failure_reason)
         self.assertEqual(self.sim_messages(), [])
@@ -473,6 +503,7 @@ class TestGatewayMore(GatewayCase):
     def test_smart_encoding_sends_what_it_counts(self):
         self.company.sms_smart_encoding = True
         self.partner._message_sms("It\u2019s \u201cdone\u201d \u2014 see you\u2026")
+        self.commit()
         sent = self.sim_messages()[0]
         self.assertEqual(sent["body"], 'It\'s "done" - see you...')
         log = self.last_log("+32470123456")
@@ -500,28 +531,53 @@ class TestGatewayMore(GatewayCase):
             }
         )
         event._do_sms_reminder(alarm)
-        self.env["sms.sms"]._process_queue()
+        self.run_queue()
         numbers = [m["to"] for m in self.sim_messages()]
         self.assertIn("+32470123456", numbers)
         self.assertNotIn("+32470999888", numbers)
 
-    @users("sms_user")
-    def test_mass_composer_is_bulk_not_rate_limited(self):
-        partners = self.env["res.partner"].create(
-            [{"name": f"Bulk {i}", "phone": f"+3247055{i:04d}"} for i in range(12)]
+    def _bulk_send(self, body):
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                [{"name": f"Bulk {i}", "phone": f"+3247055{i:04d}"} for i in range(12)]
+            )
         )
         self.env["sms.composer"].create(
             {
-                "body": "bulk",
+                "body": body,
                 "composition_mode": "mass",
                 "mass_force_send": True,
                 "res_model": "res.partner",
                 "res_ids": partners.ids,
             }
         )._action_send_sms()
+        self.commit()
+        return self.env["sms.sms"].sudo().search([("body", "=", body)])
+
+    @users("sms_marketing")
+    def test_mass_composer_by_marketing_is_bulk_not_rate_limited(self):
+        sms = self._bulk_send("bulk")
+        self.assertEqual(set(sms.mapped("gateway_kind")), {"marketing"})
         self.assertEqual(len(self.sim_messages()), 12)
-        kinds = self.env["sms.log"].sudo().search([("body", "=", "bulk")])
-        self.assertEqual(len(kinds), 12)
+
+    @users("sms_user")
+    def test_mass_composer_by_an_employee_is_rate_limited(self):
+        """A plain employee's bulk send is them texting: 10 a minute."""
+        sms = self._bulk_send("bulk by hand")
+        self.assertEqual(set(sms.mapped("gateway_kind")), {"interactive"})
+        self.assertEqual(len(self.sim_messages()), 10)
+        refused = sms.filtered(lambda s: s.failure_type == "sms_rate_limit")
+        self.assertEqual(len(refused), 2)
+
+    @users("sms_user")
+    def test_kind_is_not_taken_from_the_client_context(self):
+        """A client cannot skip the rate limit by calling itself marketing."""
+        partner = self.env["res.partner"].browse(self.partner.id)
+        message = partner.with_context(sms_gateway_kind="marketing")._message_sms("x")
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(sms.gateway_kind, "interactive")
 
     def test_every_failure_type_is_known_where_it_lands(self):
         """Any failure the gateway or Twilio's table may set can be stored on

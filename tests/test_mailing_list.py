@@ -182,7 +182,7 @@ class TestMailingListSms(GatewayCase):
         self.assertEqual(mailing.body_plaintext, "Promo!")
         # Odoo's queue: the mailing, then the SMS queue through the gateway.
         mailing.sudo().action_send_sms()
-        self.env["sms.sms"].sudo()._process_queue()
+        self.run_queue()
         sent = sorted(m["to"] for m in self.sim_messages())
         self.assertEqual(sent, ["+32470111111", "+32470222222"])
         # Odoo's composer cancels opted-out, duplicate and unusable numbers; the

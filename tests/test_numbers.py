@@ -94,7 +94,7 @@ class TestMailingContactDnc(GatewayCase):
             }
         )
         mailing.action_send_sms()
-        self.env["sms.sms"]._process_queue()
+        self.run_queue()
         self.assertEqual([m["to"] for m in self.sim_messages()], ["+32470123456"])
         trace = mailing.mailing_trace_ids.filtered(
             lambda t: t.sms_number == "+32470444555"

@@ -64,7 +64,7 @@ class TestUi(GatewayHttpCase):
         self.assertEqual(mailing.user_id, self.user_marketing)
         # What the mailing queue and the SMS queue crons do.
         mailing.action_send_sms()
-        self.env["sms.sms"]._process_queue()
+        self.run_queue()
         sent = {m["to"]: m["body"] for m in self.sim_messages()}
         self.assertEqual(
             sent,

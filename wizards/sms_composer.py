@@ -1,7 +1,7 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Odoo's SMS composer, with the gateway's live figures and a recipient choice.
 
-The figures come from ``sms.sms._gateway_preview``: the same decision the
+The figures come from ``sms.gateway._preview``: the same decision the
 gateway takes at send time, without side effects. Nothing here decides
 whether an SMS may leave: the gateway does, whatever path sends it.
 """
@@ -212,7 +212,7 @@ class SmsComposer(models.TransientModel):
                 ]
             )
         )
-        self._gateway_wake_queue(when)
+        self.env["sms.sms"]._gateway_wake([when])
         return sms
 
     def _action_send_sms_comment_single(self, records=None):
@@ -263,20 +263,29 @@ class SmsComposer(models.TransientModel):
             self.env["sms.sms"].sudo().search(
                 [("mail_message_id", "in", messages.ids), ("state", "=", "outgoing")]
             ).gateway_not_before = when
-            self._gateway_wake_queue(when)
+            self.env["sms.sms"]._gateway_wake([when])
         return messages
 
     def _action_send_sms_mass(self, records=None):
-        # A bulk send: quiet hours apply to it, the per-user rate limit doesn't.
-        composer = self.with_context(sms_gateway_kind="marketing")
         when = self._gateway_when()
         if not when:
-            return super(SmsComposer, composer)._action_send_sms_mass(records=records)
+            return super()._action_send_sms_mass(records=records)
         self.mass_force_send = False
-        sms = super(SmsComposer, composer)._action_send_sms_mass(records=records)
+        sms = super()._action_send_sms_mass(records=records)
         sms.filtered(lambda s: s.state == "outgoing").gateway_not_before = when
-        self._gateway_wake_queue(when)
+        self.env["sms.sms"]._gateway_wake([when])
         return sms
+
+    def _prepare_mass_sms_values(self, records):
+        # A bulk send by SMS marketing is marketing (quiet hours, no per-user
+        # rate limit); by anyone else it is that person texting (rate limited).
+        # Decided here, on the server, never from a client's context.
+        result = super()._prepare_mass_sms_values(records)
+        marketing = self.env.user.has_group("sms_twilio_gateway.group_sms_marketing")
+        kind = "marketing" if marketing else "interactive"
+        for values in result.values():
+            values.setdefault("gateway_kind", kind)
+        return result
 
     # ------------------------------------------------------------------
     # Gateway helpers
@@ -286,9 +295,6 @@ class SmsComposer(models.TransientModel):
         """The scheduled time, when it is still to come."""
         when = self.gateway_scheduled_at
         return when if when and when > fields.Datetime.now() else False
-
-    def _gateway_wake_queue(self, when):
-        self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(when)
 
     def _gateway_contact(self):
         """The person the composer texts by default (comment mode, one record)."""
@@ -317,9 +323,9 @@ class SmsComposer(models.TransientModel):
             return {}
         company = self.gateway_company_id or self.env.company
         preview = (
-            self.env["sms.sms"]
+            self.env["sms.gateway"]
             .sudo()
-            ._gateway_preview(
+            ._preview(
                 company,
                 "",
                 [(person, person.phone_sanitized or person.phone) for person in people],
@@ -412,9 +418,9 @@ class SmsComposer(models.TransientModel):
         )
         kind = "marketing" if getattr(self, "mailing_id", False) else "interactive"
         preview = (
-            self.env["sms.sms"]
+            self.env["sms.gateway"]
             .sudo()
-            ._gateway_preview(company, body, recipients, kind=kind)
+            ._preview(company, body, recipients, kind=kind)
         )
         info = preview["info"]
         allowance = preview["allowance"]
@@ -435,7 +441,7 @@ class SmsComposer(models.TransientModel):
     def _gateway_messages(self, company, info, preview, count):
         """(warning when the gateway would refuse, notice) for the figures."""
         env = self.env
-        if too_long := env["sms.sms"]._gateway_length_reason(company, info):
+        if too_long := env["sms.gateway"]._length_reason(company, info):
             return too_long, False
         failed = [v for v in preview["verdicts"] if v.get("failure_type")]
         warning = notice = False

@@ -1,0 +1,261 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Handing claimed SMS to Twilio: a trusted step, at most once each.
+
+Runs after the sender's transaction committed, as superuser in a cursor of
+its own, whoever the sender was (the log and the chatter keep them as the
+author). The hand-off is committed before any request leaves; a request whose
+answer is lost leaves its SMS "to review", never sent again.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
+from odoo.tools import SQL
+
+from ..tools import twilio_errors
+from .gateway_commit import commit_progress
+
+_logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # tries of a request Twilio refused as transient, then error
+RETRY_BASE = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min
+RELEASE_TRIES = 5
+_CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+
+
+class SmsDispatch(models.AbstractModel):
+    _name = "sms.dispatch"
+    _description = "SMS hand-off to Twilio"
+
+    @api.model
+    def _after_commit(self, sms_ids, unlink_sent):
+        """Dispatch these claimed SMS once the current transaction commits."""
+        registry = self.env.registry
+
+        @self.env.cr.postcommit.add
+        def dispatch():
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["sms.dispatch"]._dispatch(
+                        env["sms.sms"].browse(sms_ids), unlink_sent
+                    )
+            except Exception:
+                # The claim is committed: the woken cron recovers it.
+                _logger.exception("SMS dispatch of %s failed", sms_ids)
+
+    @api.model
+    def _dispatch(self, sms, unlink_sent=True):
+        """Hand the claimed SMS to Twilio, at most once each."""
+        claimed = (
+            sms.exists()
+            .try_lock_for_update()
+            .filtered(
+                lambda s: (
+                    s.state == "process"
+                    and s.gateway_log_id.status == "outgoing"
+                    and not s.gateway_log_id.handed
+                )
+            )
+        )
+        if not claimed:
+            return
+        # The hand-off is durable before any request leaves.
+        logs = claimed.gateway_log_id
+        logs.write({"date_sent": fields.Datetime.now(), "handed": True})
+        commit_progress(self.env)
+        # Twilio may call back before its answer is stored: callbacks wait on
+        # these locks, then apply on top of it.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sms_sms WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(claimed.ids),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sms_log WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(logs.ids),
+            )
+        )
+        claimed.invalidate_recordset()
+        releases = defaultdict(int)
+        for company, company_sms in claimed.grouped(
+            lambda s: s.gateway_log_id.company_id
+        ).items():
+            jobs = {
+                sms.id: {
+                    "to": sms.gateway_log_id.number,
+                    "body": sms.gateway_log_id.body,
+                    "sender": sms.gateway_log_id.sender,
+                    "status_callback": get_twilio_status_callback_url(
+                        company, sms.uuid
+                    ),
+                }
+                for sms in company_sms
+            }
+            results = self.env["sms.gateway.transport"]._send_messages(company, jobs)
+            for sms in company_sms:
+                outcome, value = results[sms.id]
+                if outcome == "ok":
+                    self._sent(sms, value, unlink_sent)
+                else:
+                    log = sms.gateway_log_id
+                    if self._failed(sms, company, value):
+                        releases[company, log.month] += log.segments
+        claimed.mail_message_id._notify_message_notification_update()
+        commit_progress(self.env)
+        self._release(releases)
+
+    @api.model
+    def _sent(self, sms, message, unlink_sent):
+        log = sms.gateway_log_id
+        values = {"twilio_sid": message.sid}
+        if message.num_segments:
+            values["segments"] = int(message.num_segments)
+        if message.from_:
+            values["sender"] = message.from_
+        log.write(values)
+        log._gateway_update_status(message.status or "queued")
+        tracker = sms.sms_tracker_id.sudo()
+        tracker.sms_twilio_sid = message.sid
+        tracker._action_update_from_sms_state("pending")
+        sms.write({"state": "pending", "failure_type": False, "to_delete": unlink_sent})
+
+    @api.model
+    def _failed(self, sms, company, error):
+        """Twilio refused, or the call failed: retry, fail or flag for review.
+
+        :return: True when the SMS provably did not leave (its quota goes back)
+        """
+        described, ambiguous = twilio_errors.classify_exception(error)
+        if ambiguous:
+            self._finish_error(sms, described, "review", self._review_reason())
+            return False
+        if described.retryable and sms.gateway_attempts + 1 < MAX_ATTEMPTS:
+            self._retry_later(sms, described)
+            return True
+        message = getattr(error, "msg", None) or str(error)
+        reason = self.env._(described.reason, code=described.code, message=message)
+        if described.retryable:
+            reason = self.env._(
+                twilio_errors.GAVE_UP_REASON,
+                attempts=sms.gateway_attempts + 1,
+                error=described.code or message,
+            )
+        self._finish_error(sms, described, "failed", reason)
+        number = sms.gateway_log_id.number
+        if described.blacklist:
+            self.env["phone.blacklist"].sudo()._add(
+                [number],
+                message=self.env._(
+                    "Twilio reported that this number opted out (21610)."
+                ),
+            )
+        if described.carrier_failure:
+            self.env["sms.number"]._gateway_get([number])._gateway_record_failure(
+                described.code, company.sms_auto_block_threshold
+            )
+        return True
+
+    @api.model
+    def _retry_later(self, sms, described):
+        delay = RETRY_BASE * (2**sms.gateway_attempts)
+        due = fields.Datetime.now() + delay
+        sms.write(
+            {
+                "state": "outgoing",
+                "gateway_attempts": sms.gateway_attempts + 1,
+                "gateway_not_before": due,
+                "gateway_reason": self.env._(
+                    "Twilio is busy: retrying in %(seconds)s seconds.",
+                    seconds=int(delay.total_seconds()),
+                ),
+            }
+        )
+        sms.gateway_log_id.write(
+            {
+                "status": "canceled",
+                "error_code": described.code or 0,
+                "error_reason": self.env._("Twilio refused it for now: retried later."),
+            }
+        )
+        sms.sms_tracker_id.sudo()._action_update_from_sms_state("outgoing")
+        sms._gateway_wake([due])
+
+    @api.model
+    def _review_reason(self):
+        return self.env._(twilio_errors.NO_ANSWER.reason)
+
+    @api.model
+    def _finish_error(self, sms, described, log_status, reason):
+        """The SMS ends in error; its log only moves forward (a callback that
+        already said "delivered" is never undone)."""
+        sms.gateway_log_id._gateway_update_status(
+            log_status,
+            failure_type=described.failure_type,
+            error_code=described.code or 0,
+            error_reason=reason,
+        )
+        sms.write(
+            {
+                "state": "error",
+                "failure_type": described.failure_type,
+                "gateway_reason": reason,
+            }
+        )
+        sms.sms_tracker_id.sudo()._action_update_from_sms_state(
+            "error", failure_type=described.failure_type, failure_reason=reason
+        )
+
+    @api.model
+    def _release(self, releases):
+        """Give back quota of SMS that never left, once their answers are
+        committed: a conflict on the usage row retries this, never them."""
+        releases = {key: segments for key, segments in releases.items() if segments}
+        for attempt in range(RELEASE_TRIES):
+            try:
+                with self.env.registry.cursor() as cr:
+                    usage = api.Environment(cr, SUPERUSER_ID, {})["sms.usage"]
+                    for (company, month), segments in releases.items():
+                        usage._gateway_release(
+                            company.with_env(usage.env), segments, month
+                        )
+                return
+            except _CONFLICTS:
+                time.sleep(0.05 * (attempt + 1))
+        _logger.warning("SMS quota of refused SMS not released: %s", releases)
+
+    @api.model
+    def _recover(self, stuck):
+        """See ``sms.sms._gateway_recover``."""
+        usage = self.env["sms.usage"]
+        requeued = self.env["sms.sms"]
+        for sms in stuck:
+            log = sms.gateway_log_id
+            answered = log.status not in ("outgoing", "review", "canceled", "blocked")
+            if log.twilio_sid or answered:
+                # Twilio answered, or its callbacks did: it was sent.
+                sms.write({"state": "pending", "to_delete": True})
+            elif log.handed:
+                reason = self._review_reason()
+                self._finish_error(sms, twilio_errors.NO_ANSWER, "review", reason)
+            else:
+                # In this transaction: a conflict rolls the recovery back whole.
+                usage._gateway_release(log.company_id, log.segments, log.month)
+                requeued |= sms
+                log.write(
+                    {
+                        "status": "canceled",
+                        "error_reason": self.env._("Requeued after a restart."),
+                    }
+                )
+        requeued.write({"state": "outgoing"})
+        if requeued:
+            requeued._gateway_wake([fields.Datetime.now()])

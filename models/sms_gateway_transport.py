@@ -1,0 +1,103 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The only code that talks to Twilio: messages, lookups, prices.
+
+Plain values in, plain values out: no record is written here, so a caller
+decides what to commit and when. Every call has the SDK client's timeout, and
+requests of a batch run a few at a time on one pooled connection.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from odoo import api, models
+
+from ..tools import phone_numbers
+
+_logger = logging.getLogger(__name__)
+
+PARALLEL_REQUESTS = 4
+
+
+class SmsGatewayTransport(models.AbstractModel):
+    _name = "sms.gateway.transport"
+    _description = "SMS gateway transport (Twilio SDK)"
+
+    @api.model
+    def _client(self, company):
+        """The company's SDK client, or the error that prevents making one."""
+        try:
+            return company._gateway_twilio_client(), None
+        except Exception as error:  # noqa: BLE001 - bad settings fail the calls
+            return None, error
+
+    @api.model
+    def _send_messages(self, company, jobs):
+        """``messages.create`` for each job.
+
+        :param jobs: ``{key: {"to", "body", "sender", "status_callback"}}``
+        :return: ``{key: ("ok", message) | ("error", exception)}``
+        """
+        client, error = self._client(company)
+        if error:
+            return dict.fromkeys(jobs, ("error", error))
+
+        def create(job):
+            params = {
+                "to": job["to"],
+                "body": job["body"],
+                "status_callback": job["status_callback"],
+            }
+            sender = job["sender"] or ""
+            if phone_numbers.is_messaging_service_sid(sender):
+                params["messaging_service_sid"] = sender
+            else:
+                params["from_"] = sender
+            return client.messages.create(**params)
+
+        return _in_parallel(create, jobs)
+
+    @api.model
+    def _lookup_numbers(self, company, numbers):
+        """Lookup v2 line type intelligence of each number.
+
+        :return: ``{number: ("ok", phone number instance) | ("error", error)}``
+        """
+        client, error = self._client(company)
+        if error:
+            return dict.fromkeys(numbers, ("error", error))
+
+        def lookup(number):
+            return client.lookups.v2.phone_numbers(number).fetch(
+                fields="line_type_intelligence"
+            )
+
+        return _in_parallel(lookup, {number: number for number in numbers})
+
+    @api.model
+    def _fetch_messages(self, company, sids):
+        """The message instances (price, status...) of these Twilio SIDs."""
+        client, error = self._client(company)
+        if error:
+            return dict.fromkeys(sids, ("error", error))
+        return _in_parallel(
+            lambda sid: client.messages(sid).fetch(), {sid: sid for sid in sids}
+        )
+
+
+def _in_parallel(call, jobs):
+    """``call(job)`` for each job, a few at a time; errors are returned.
+
+    Runs outside the ORM: only plain values go in and out of the threads.
+    """
+
+    def run(job):
+        try:
+            return "ok", call(job)
+        except Exception as error:  # noqa: BLE001 - returned to the caller
+            return "error", error
+
+    if len(jobs) <= 1:
+        return {key: run(job) for key, job in jobs.items()}
+    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+        futures = {key: pool.submit(run, job) for key, job in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
