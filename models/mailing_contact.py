@@ -1,7 +1,10 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class MailingContact(models.Model):
     _name = "mailing.contact"
     _inherit = ["mailing.contact", "sms.recipient.mixin"]
+
+    # Opt-outs, number facts and do-not-text are matched on it.
+    phone_sanitized = fields.Char(index="btree_not_null")

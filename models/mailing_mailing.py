@@ -1,18 +1,27 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""SMS marketing previews: who will receive a mailing, who not and why.
+"""SMS marketing: who may send a mailing, who will receive it and why not.
 
-Shared by the mailing form and the mailing-list confirmation wizard. The
-exclusions are those of Odoo's mass SMS composer (unsubscribed from the list,
-same number twice) and then the gateway's own decision
+Sending an SMS mailing (launch, queue, schedule, retry, send now) takes the
+SMS marketing group wherever the gateway governs the user's companies: Odoo
+only asks for mass-mailing rights.
+
+The previews are shared by the mailing form and the mailing-list confirmation
+wizard. The exclusions are those of Odoo's mass SMS composer (unsubscribed
+from the list, same number twice) and then the gateway's own decision
 (``sms.gateway._preview``, kind ``marketing``).
 """
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
 from ..tools import billing, segments
+
+SMS_MARKETING_GROUP = "sms_twilio_gateway.group_sms_marketing"
+# States of a mailing on its way out: reaching them is sending.
+SENDING_STATES = ("in_queue", "sending")
 
 # Keys of the exclusions Odoo's composer makes before the gateway.
 OPTED_OUT_OF_LIST = "list_opt_out"
@@ -49,6 +58,49 @@ class MailingMailing(models.Model):
                 continue
             preview = mailing._gateway_sms_preview()
             mailing.gateway_sms_summary = self._gateway_sms_summary_html(preview)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        mailings = super().create(vals_list)
+        mailings.filtered(
+            lambda m: m.state in SENDING_STATES
+        )._gateway_check_sms_marketing()
+        return mailings
+
+    def write(self, vals):
+        # Queuing (launch, schedule, retry) is a write of the state, from a
+        # button or a bare RPC call; the mailing cron's user has the group.
+        if {"state", "mailing_type"} & set(vals):
+            self.filtered(
+                lambda m: (
+                    vals.get("mailing_type", m.mailing_type) == "sms"
+                    and vals.get("state", m.state) in SENDING_STATES
+                )
+            )._gateway_check_sms_marketing()
+        return super().write(vals)
+
+    def action_send_sms(self, res_ids=None):
+        """Odoo's "send now" of SMS mailings, public and reached by the cron."""
+        self._gateway_check_sms_marketing()
+        return super().action_send_sms(res_ids=res_ids)
+
+    def _gateway_check_sms_marketing(self):
+        """Refuse to send these SMS mailings without the SMS marketing group."""
+        sms_mailings = self.filtered(lambda m: m.mailing_type == "sms")
+        if not sms_mailings or self.env.su:
+            return
+        if self.env.user.has_group(SMS_MARKETING_GROUP):
+            return
+        # The company an SMS mailing is sent for is settled when it is sent,
+        # not by the company the user is working in.
+        companies = self.env.user.sudo().company_ids
+        if any(company._gateway_applies() for company in companies):
+            raise AccessError(
+                self.env._(
+                    "Only SMS marketing users can send SMS mailings: ask an "
+                    "administrator for the SMS Marketing access."
+                )
+            )
 
     def _gateway_sms_preview(self):
         """Preview of this SMS mailing for its current recipients."""

@@ -2,8 +2,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import keywords, phone_numbers, twilio_simulator
-from ..tools.twilio_client import get_client
+from ..tools import keywords, phone_numbers
+from ..tools.twilio_client import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, get_client
 
 DEFAULT_OPT_OUT_REPLY = (
     "You are unsubscribed and will receive no more messages. Reply START to "
@@ -200,8 +200,8 @@ class ResCompany(models.Model):
             "sms_provider": "twilio",
             "sms_gateway_enabled": True,
             "sms_twilio_sandbox": True,
-            "sms_twilio_account_sid": twilio_simulator.DEFAULT_ACCOUNT_SID,
-            "sms_twilio_auth_token": twilio_simulator.DEFAULT_AUTH_TOKEN,
+            "sms_twilio_account_sid": SANDBOX_ACCOUNT_SID,
+            "sms_twilio_auth_token": SANDBOX_AUTH_TOKEN,
         }
         if numbers is not None:
             values["sms_twilio_number_ids"] = [Command.clear()] + [

@@ -9,6 +9,8 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "sms.recipient.mixin"]
 
+    # Opt-outs, number facts and do-not-text are matched on it.
+    phone_sanitized = fields.Char(index="btree_not_null")
     sms_line_type = fields.Selection(
         LINE_TYPES, "Line type", compute="_compute_sms_number_facts"
     )

@@ -149,7 +149,8 @@ class SmsNumber(models.Model):
                     country_code=result.country_code,
                     lookup_error=False
                     if result.valid
-                    else ", ".join(result.validation_errors or []) or "invalid",
+                    else ", ".join(result.validation_errors or [])
+                    or self.env._("Invalid number"),
                 )
             number.write(values)
 

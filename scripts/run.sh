@@ -5,6 +5,9 @@
 # the addon, the Twilio simulator on 127.0.0.1:8899, and the company in
 # sandbox mode: every SMS goes to the simulator, which answers, reports
 # delivery to Odoo and can inject replies. Ctrl-C stops both.
+#
+# Both listen on loopback only: admin/admin must not be reachable from the
+# network. HTTP_INTERFACE=0.0.0.0 (or an address) opens Odoo on purpose.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,11 +17,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 DB=${RUN_DB:-sms_twilio_gateway_demo}
 HTTP_PORT=${HTTP_PORT:-8069}
+HTTP_INTERFACE=${HTTP_INTERFACE:-127.0.0.1}
 SIM_PORT=${SIM_PORT:-8899}
 PY="$VENV/bin/python"
 OPTS=(--addons-path="$ADDONS_PATH" --data-dir="$VAR/data"
       --db_host="$DB_HOST" --db_port="$DB_PORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD"
-      -d "$DB" --db-filter="^$DB\$")
+      -d "$DB" --db-filter="^$DB\$" --http-interface="$HTTP_INTERFACE")
 cd "$ROOT"
 
 if ! PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$DB" -tAc \
@@ -40,7 +44,7 @@ SIM_PID=$!
 trap 'kill $SIM_PID 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
-[run] Odoo: http://localhost:$HTTP_PORT  (login admin, password admin)
+[run] Odoo: http://localhost:$HTTP_PORT  (login admin, password admin), listening on $HTTP_INTERFACE
 [run] Open Contacts > "Ada Lovelace (SMS demo)" > Send SMS: the message appears in
 [run] the chatter and turns delivered. Reply as her with:
 [run]   .venv/bin/python -m tools.twilio_simulator inject --url http://localhost:$HTTP_PORT/sms_twilio_gateway/inbound --from +32470000001 --to +3228080000 --body "Thanks!"

@@ -1,5 +1,6 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_gateway
+from . import test_indexes
 from . import test_numbers
 from . import test_quota_concurrency
 from . import test_webhooks

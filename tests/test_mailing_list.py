@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import tagged, users
+from odoo.tests import new_test_user, tagged, users
 
 from .common import GatewayCase
 
@@ -65,6 +65,12 @@ class TestMailingListSms(GatewayCase):
         )
         cls.list_c = cls.env["mailing.list"].create(
             {"name": "List C", "contact_ids": [Command.set(cls.ok2_twin.ids)]}
+        )
+        # Email marketing, without SMS marketing.
+        new_test_user(
+            cls.env,
+            login="mailing_only",
+            groups="base.group_user,mass_mailing.group_mass_mailing_user",
         )
 
     def wizard(self, lists, body="Sale starts today"):
@@ -166,6 +172,60 @@ class TestMailingListSms(GatewayCase):
             wizard.with_user(self.user_sms).action_send()
         self.assertFalse(
             self.env["mailing.mailing"].sudo().search([("subject", "=", wizard.name)])
+        )
+
+    def sms_mailing(self, lists):
+        return self.env["mailing.mailing"].create(
+            {
+                "subject": "Promo",
+                "mailing_type": "sms",
+                "body_plaintext": "Promo!",
+                "mailing_model_id": self.env.ref("mass_mailing.model_mailing_list").id,
+                "contact_list_ids": [Command.set(lists.ids)],
+            }
+        )
+
+    @users("mailing_only")
+    def test_only_sms_marketing_users_send_sms_mailings(self):
+        """Odoo's mailing form and its test send are no way around the group."""
+        mailing = self.sms_mailing(self.list_b)
+        mailing.schedule_date = fields.Datetime.now() + timedelta(days=1)
+        for action in (
+            "action_launch",
+            "action_put_in_queue",
+            "action_schedule",
+            "action_send_sms",
+            "action_send_mail",
+            "action_retry_failed",
+        ):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(mailing, action)()
+        with self.assertRaises(AccessError):
+            mailing.write({"state": "in_queue"})
+        test_send = self.env["mailing.sms.test"].create(
+            {"mailing_id": mailing.id, "numbers": "+32470111111"}
+        )
+        with self.assertRaises(AccessError):
+            test_send.action_send_sms()
+        self.assertEqual(mailing.state, "draft")
+        self.commit()
+        self.assertEqual(self.sim_messages(), [])
+        # Email mailings are theirs as before.
+        email = mailing.copy({"mailing_type": "mail", "body_html": "<p>Promo</p>"})
+        email.action_put_in_queue()
+        self.assertEqual(email.state, "in_queue")
+
+    @users("sms_marketing")
+    def test_sms_marketing_users_send_sms_mailings(self):
+        mailing = self.sms_mailing(self.list_b)
+        mailing.action_launch()
+        self.assertEqual(mailing.state, "in_queue")
+        # Odoo's mailing cron, then the SMS queue, each as their own user.
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        self.run_queue()
+        self.assertEqual(
+            sorted(m["to"] for m in self.sim_messages()),
+            ["+32470111111", "+32470222222"],
         )
 
     @users("sms_marketing")

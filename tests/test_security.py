@@ -115,6 +115,39 @@ class TestSecurity(GatewayCase):
             self.env["sms.number"].browse(number.id).action_unblock()
         self.assertTrue(number.blocked)
 
+    @users("sms_user", "sms_marketing")
+    @mute_logger("odoo.addons.base.models.ir_model")
+    def test_number_facts_are_for_managers(self):
+        """Numbers every company texted, with dates: not for every employee."""
+        number = self.env["sms.number"].sudo()._gateway_get([self.partner.phone])
+        number.write({"line_type": "mobile", "blocked": True})
+        with self.assertRaises(AccessError):
+            self.env["sms.number"].search([])
+        with self.assertRaises(AccessError):
+            self.env["sms.number"].browse(number.id).read(["number", "lookup_date"])
+        # The contact still shows what the gateway knows of its number.
+        partner = self.env["res.partner"].browse(self.partner.id)
+        self.assertEqual(
+            partner.read(["sms_line_type", "sms_auto_blocked"])[0],
+            {"id": partner.id, "sms_line_type": "mobile", "sms_auto_blocked": True},
+        )
+
+    def test_managers_read_every_number_fact(self):
+        manager = new_test_user(
+            self.env,
+            login="sms_manager_facts",
+            groups="base.group_user,sms_twilio_gateway.group_sms_manager",
+        )
+        numbers = (
+            self.env["sms.number"].sudo()._gateway_get(["+32470000001", "+32470000004"])
+        )
+        self.assertEqual(
+            self.env["sms.number"]
+            .with_user(manager)
+            .search([("id", "in", numbers.ids)]),
+            numbers,
+        )
+
     @users("sms_manager")
     def test_manager_unblocks_and_reads_usage(self):
         self.env["sms.usage"].sudo()._gateway_locked(self.company)

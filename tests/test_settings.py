@@ -1,13 +1,16 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Settings write the company; "Send a test SMS" takes the normal path."""
 
+from unittest.mock import patch
+
 from lxml import etree
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged, users
+from odoo import Command
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged, users
 from odoo.tools import mute_logger
 
-from .common import BE_SENDER, US_SENDER, GatewayCase
+from .common import BE_SENDER, US_SENDER, GatewayCase, GatewayHttpCase
 
 GATEWAY_FIELDS = [
     "sms_gateway_enabled",
@@ -187,11 +190,12 @@ class TestSettings(GatewayCase):
 
     # Send a test SMS -----------------------------------------------------------
 
-    def send_test(self, number, body="Test from Settings"):
-        settings = self.env["res.config.settings"].create({})
+    def send_test(self, number, body="Test from Settings", env=None):
+        env = env or self.env
+        settings = env["res.config.settings"].create({})
         action = settings.action_open_sms_test_wizard()
         wizard = (
-            self.env[action["res_model"]]
+            env[action["res_model"]]
             .with_context(**action["context"])
             .create({"number": number, "body": body})
         )
@@ -200,14 +204,16 @@ class TestSettings(GatewayCase):
     @users("sms_manager")
     def test_send_test_sms(self):
         params = self.send_test("+32 470 12 34 56")
-        self.assertEqual(params["type"], "success", params["message"])
+        # Handed over in the request; Twilio answers after its commit.
+        self.assertEqual(params["type"], "info", params["message"])
+        self.assertIn("SMS > Messages", params["message"])
+        self.commit()
         sent = self.sim_messages()
         self.assertEqual(len(sent), 1)
         self.assertEqual(
             (sent[0]["to"], sent[0]["from"], sent[0]["body"]),
             ("+32470123456", BE_SENDER, "Test from Settings"),
         )
-        self.assertIn(BE_SENDER, params["message"])
         log = self.last_log("+32470123456").sudo()
         self.assertEqual(log.twilio_sid, sent[0]["sid"])
         self.assertEqual(log.user_id, self.env.user)
@@ -218,7 +224,8 @@ class TestSettings(GatewayCase):
             lambda n: n.number == US_SENDER
         ).user_id = self.env.user
         params = self.send_test("+32470123456")
-        self.assertEqual(params["type"], "success", params["message"])
+        self.assertEqual(params["type"], "info", params["message"])
+        self.commit()
         self.assertEqual(self.sim_messages()[0]["from"], US_SENDER)
 
     @users("sms_manager")
@@ -230,12 +237,104 @@ class TestSettings(GatewayCase):
         self.assertNotIn("next", params, "the wizard stays open to fix the number")
         params = self.send_test("+32 12")
         self.assertEqual(params["type"], "danger")
+        self.commit()
         self.assertEqual(self.sim_messages(), [])
 
     @users("sms_manager")
     def test_send_test_sms_shows_twilio_error(self):
         # Twilio's test number that cannot be routed (error 21612).
         params = self.send_test("+15005550002")
-        self.assertEqual(params["type"], "danger")
-        self.assertIn("Twilio cannot reach this number", params["message"])
+        self.assertNotEqual(params["type"], "success", "Twilio has not answered")
+        self.commit()
         self.assertEqual(len(self.sim_messages()), 0)
+        log = self.last_log("+15005550002").sudo()
+        self.assertIn("Twilio cannot reach this number", log.error_reason)
+
+    def test_send_test_sms_only_for_the_company_of_the_settings(self):
+        """The company comes from the Settings opened, never from the client."""
+        be = self.env.ref("base.be")
+        company_b = self.env["res.company"].create(
+            {"name": "SMS Company B", "country_id": be.id}
+        )
+        company_b._gateway_use_sandbox(
+            self.sim_server.url, numbers=[("+3228080001", be)]
+        )
+        company_b.write({"sms_quiet_hours_enabled": False, "sms_lookup_policy": "off"})
+        manager_a = new_test_user(
+            self.env,
+            login="sms_manager_a",
+            groups="base.group_user,sms_twilio_gateway.group_sms_manager",
+        )
+        manager_ab = new_test_user(
+            self.env,
+            login="sms_manager_ab",
+            groups="base.group_system,sms_twilio_gateway.group_sms_manager",
+            company_ids=[Command.set((self.company | company_b).ids)],
+        )
+        for user in manager_a | manager_ab:
+            env = self.env(user=user)
+            # The web client posts the wizard's company: it can be forged.
+            wizard = env["sms.test.wizard"].create(
+                {"number": "+32470123456", "body": "Forged", "company_id": company_b.id}
+            )
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                wizard.action_send()
+        self.commit()
+        self.assertEqual(self.sim_messages(), [])
+        # A manager of both companies tests B from B's Settings.
+        env_b = self.env(
+            user=manager_ab,
+            context={"allowed_company_ids": [company_b.id, self.company.id]},
+        )
+        params = self.send_test("+32470123456", env=env_b)
+        self.assertEqual(params["type"], "info", params["message"])
+        self.commit()
+        self.assertEqual(
+            [(m["from"], m["body"]) for m in self.sim_messages()],
+            [("+3228080001", "Test from Settings")],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsHttp(GatewayHttpCase):
+    def test_send_test_sms_once_when_the_request_is_replayed(self):
+        """Odoo replays a request after a serialization failure: one click, one SMS."""
+        wizard_class = type(self.env["sms.test.wizard"])
+        send = wizard_class.action_send
+        clicks = []
+
+        def action_send(wizard):
+            result = send(wizard)
+            clicks.append(result)
+            if len(clicks) == 1:
+                # A concurrent transaction won: Odoo rolls back and replays.
+                raise ConcurrencyError("could not serialize access")
+            return result
+
+        self.authenticate("sms_manager", "sms_manager")
+        wizard_id = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/sms.test.wizard/create",
+            {
+                "model": "sms.test.wizard",
+                "method": "create",
+                "args": [{"number": "+32470123456", "body": "One click"}],
+                "kwargs": {},
+            },
+        )
+        with patch.object(wizard_class, "action_send", action_send):
+            action = self.make_jsonrpc_request(
+                "/web/dataset/call_button/sms.test.wizard/action_send",
+                {
+                    "model": "sms.test.wizard",
+                    "method": "action_send",
+                    "args": [[wizard_id]],
+                    "kwargs": {},
+                },
+            )
+        self.assertEqual(len(clicks), 2, "the request was replayed")
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertEqual([m["body"] for m in self.sim_messages()], ["One click"])
+        logs = self.env["sms.log"].search(
+            [("number", "=", "+32470123456"), ("direction", "=", "outbound")]
+        )
+        self.assertEqual(len(logs), 1)

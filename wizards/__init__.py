@@ -2,3 +2,4 @@
 from . import sms_test_wizard
 from . import sms_composer
 from . import sms_list_send
+from . import mailing_sms_test

@@ -18,16 +18,22 @@ from ..tools import segments
 
 _logger = logging.getLogger(__name__)
 
-# Short labels for the recipient list ("Bob — opted out (STOP)").
-SHORT_REASONS = {
-    "sms_number_missing": "no number",
-    "sms_number_format": "invalid number",
-    "sms_blacklist": "opted out (STOP)",
-    "sms_dnc": "do not text",
-    "sms_blocked": "number blocked",
-    "sms_landline": "landline",
-}
 FAILED_NOTIFICATION_STATUSES = ("exception", "bounce", "canceled")
+
+
+def short_reason(env, failure_type):
+    """Short label for the recipient list ("Bob — opted out (STOP)"), or None.
+
+    One literal per key, so that each is extracted for translation.
+    """
+    return {
+        "sms_number_missing": env._("no number"),
+        "sms_number_format": env._("invalid number"),
+        "sms_blacklist": env._("opted out (STOP)"),
+        "sms_dnc": env._("do not text"),
+        "sms_blocked": env._("number blocked"),
+        "sms_landline": env._("landline"),
+    }.get(failure_type)
 
 
 def describe_characters(characters):
@@ -343,8 +349,9 @@ class SmsComposer(models.TransientModel):
         for person in people:
             verdict = verdicts[person.id]
             if verdict:
-                short = SHORT_REASONS.get(verdict["failure_type"])
-                reason = self.env._(short) if short else verdict["reason"]
+                reason = (
+                    short_reason(self.env, verdict["failure_type"]) or verdict["reason"]
+                )
                 items.append(
                     Markup(
                         '<li class="text-muted" title="%s"><i class="fa fa-ban '

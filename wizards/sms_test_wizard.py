@@ -1,6 +1,7 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 
 class SmsTestWizard(models.TransientModel):
@@ -20,70 +21,78 @@ class SmsTestWizard(models.TransientModel):
     )
 
     def action_send(self):
-        """Queue the SMS as ``sms.sms`` and send it now; report the outcome.
+        """Send one SMS as every other path does; say what became of it.
 
-        ``sms_gateway_commit`` makes the gateway hand the SMS to Twilio before
-        returning (hand-off committed first, as in the queue cron), so the
-        answer shown is Twilio's, not just "queued".
+        The gateway decides in this request; Twilio is called once the request
+        has committed. The notification tells which: refused (with the reason),
+        deferred, or handed over, Twilio's answer then showing in SMS > Messages.
         """
         self.ensure_one()
+        self._check_settings_company()
         if not (self.number or "").strip():
             raise UserError(self.env._("Enter the number to send the test SMS to."))
+        company = self.env.company
+        # sudo: sms.sms is for system admins; the manager stays its author.
         sms = (
             self.env["sms.sms"]
             .sudo()
-            .with_company(self.company_id)
             .create(
                 {
                     "number": self.number.strip(),
                     "body": self.body,
-                    "record_company_id": self.company_id.id,
+                    "record_company_id": company.id,
                     "gateway_kind": "interactive",
                 }
             )
         )
-        sms.with_context(sms_gateway_commit=True).send()
-        sms.invalidate_recordset()
+        sms.send()
         return self._notify_outcome(sms)
 
+    def _check_settings_company(self):
+        """The company is the one of the Settings opened, never the client's.
+
+        ``env.company`` is one of the user's allowed companies (Odoo checks
+        the context against them); the wizard's company only travels through
+        the client, so it must match.
+        """
+        if self.company_id != self.env.company:
+            raise UserError(
+                self.env._(
+                    "A test SMS is sent by the company whose Settings you are in "
+                    "(%(company)s). Switch to %(other)s to test its account.",
+                    company=self.env.company.name,
+                    other=self.company_id.sudo().name,
+                )
+            )
+
     def _notify_outcome(self, sms):
-        log = sms.gateway_log_id
+        sms = sms.exists()
         if sms.state in ("error", "canceled"):
             labels = dict(sms._fields["failure_type"]._description_selection(self.env))
             label = labels.get(sms.failure_type) or self.env._("Not sent")
-            reason = sms.gateway_reason or log.error_reason
+            reason = sms.gateway_reason
             message = (
                 self.env._("%(label)s: %(reason)s", label=label, reason=reason)
                 if reason
                 else label
             )
             return self._notification("danger", message, close=False)
-        if sms.state == "outgoing":
+        if sms.state == "outgoing" and sms.gateway_not_before:
             return self._notification(
                 "warning",
-                sms.gateway_reason
-                or self.env._("The SMS is queued and will be sent shortly."),
-            )
-        if sms.state == "process":
-            return self._notification(
-                "info",
                 self.env._(
-                    "The SMS is being handed to Twilio: see SMS > Messages for "
-                    "its status."
+                    "The test SMS is queued until %(when)s.",
+                    when=format_datetime(self.env, sms.gateway_not_before),
                 ),
             )
-        if log.sender:
-            message = self.env._(
-                "Twilio accepted the SMS to %(number)s from %(sender)s "
-                "(%(segments)s segment(s), %(encoding)s).",
-                number=log.number,
-                sender=log.sender,
-                segments=log.segments,
-                encoding=log.encoding,
-            )
-        else:
-            message = self.env._("The SMS was sent to %(number)s.", number=sms.number)
-        return self._notification("success", message)
+        return self._notification(
+            "info",
+            self.env._(
+                "The test SMS to %(number)s is handed over for sending. Twilio's "
+                "answer (sent, delivered or refused) shows in SMS > Messages.",
+                number=self.number.strip(),
+            ),
+        )
 
     def _notification(self, notif_type, message, close=True):
         params = {

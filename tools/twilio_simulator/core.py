@@ -25,14 +25,16 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from ..segments import count_segments
+from ..twilio_client import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 from . import phones
 from .errors import DEFAULT_DELIVERY_ERROR, TwilioError, delivery_error_message
 from .webhooks import WebhookSender, post_form
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_ACCOUNT_SID = "AC" + "a" * 32
-DEFAULT_AUTH_TOKEN = "sandbox0auth0token00000000000000"
+# The sandbox account Odoo is configured with (tools/twilio_client.py).
+DEFAULT_ACCOUNT_SID = SANDBOX_ACCOUNT_SID
+DEFAULT_AUTH_TOKEN = SANDBOX_AUTH_TOKEN
 API_VERSION = "2010-04-01"
 LOOKUP_BASE_URL = "https://lookups.twilio.com/v2/PhoneNumbers/"
 MAX_BODY_LENGTH = 1600
