@@ -11,3 +11,4 @@ from . import test_settings
 from . import test_composer
 from . import test_mailing_list
 from . import test_ui
+from . import test_journeys

@@ -9,11 +9,6 @@ from .common import GatewayHttpCase
 class TestUi(GatewayHttpCase):
     """What users see, in a browser, against the Twilio simulator."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_admin = cls.env.ref("base.user_admin")
-
     def test_composer_send_and_delivery_status(self):
         """(a) Send SMS from a contact, live figures, delivered in the chatter."""
         # The simulator moves the SMS to delivered on its own and calls back.
@@ -62,8 +57,8 @@ class TestUi(GatewayHttpCase):
         )
         self.assertEqual(mailing.state, "in_queue")
         self.assertEqual(mailing.user_id, self.user_marketing)
-        # What the mailing queue and the SMS queue crons do.
-        mailing.action_send_sms()
+        # The mailing queue and the SMS queue crons, each in its own cursor.
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
         self.run_queue()
         sent = {m["to"]: m["body"] for m in self.sim_messages()}
         self.assertEqual(
@@ -75,12 +70,12 @@ class TestUi(GatewayHttpCase):
         )
 
     def test_quota_lowered_in_settings_refuses_next_send(self):
-        """(c) An admin lowers the quota; the next send is refused, with why."""
+        """(c) A manager lowers the quota; the next send is refused, with why."""
         self.env["sms.usage"].sudo()._gateway_reserve(self.company, [1])
         self.start_tour(
             "/odoo/action-sms_twilio_gateway.sms_gateway_settings_action",
             "sms_gateway_quota_settings_tour",
-            login="admin",
+            login="sms_manager",
         )
         self.assertEqual(self.company.sms_monthly_quota, 1)
         self.assertEqual(self.company.sms_overage_cap, 0)

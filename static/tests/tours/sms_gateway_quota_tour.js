@@ -2,8 +2,8 @@
 import { registry } from "@web/core/registry";
 
 /**
- * An administrator lowers the monthly quota in Settings (started on the
- * gateway's settings by tests/test_ui.py)...
+ * An SMS manager (with Odoo's Settings access) lowers the monthly quota in
+ * Settings (started on the gateway's settings by tests/test_ui.py)...
  */
 registry.category("web_tour.tours").add("sms_gateway_quota_settings_tour", {
     steps: () => [
