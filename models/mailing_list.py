@@ -66,26 +66,36 @@ class MailingList(models.Model):
             )
             for list_id, contact_id, number, opt_out, dnc in self.env.cr.fetchall():
                 members[list_id].append((contact_id, number, opt_out, dnc))
-        gateway = self.env["sms.gateway"].sudo()
-        company = self.env.company
-        for mlist in self:
-            figures = dict.fromkeys(names, 0)
-            rows = members.get(mlist._origin.id, [])
-            requests = [
+        asks = {
+            list_id: [
                 policy.Request(contact_id, number, "", kind=policy.MARKETING,
                                partner_dnc=dnc)
                 for contact_id, number, opt_out, dnc in rows
                 if not opt_out
-            ]  # fmt: skip
-            figures["sms_count_opted_out"] = len(rows) - len(requests)
-            verdicts = gateway._decide(company, requests) if requests else {}
-            for verdict in verdicts.values():
+            ]
+            for list_id, rows in members.items()
+        }  # fmt: skip
+        # The facts of every list's numbers at once; each list decided alone
+        # (a number twice in one list is one SMS).
+        gateway = self.env["sms.gateway"].sudo()
+        company = self.env.company
+        now = fields.Datetime.now()
+        everyone = [request for batch in asks.values() for request in batch]
+        numbers = {n for n in gateway._normalise(company, everyone).values() if n}
+        facts = gateway._facts(company, everyone, numbers, now)
+        rules = gateway._rules(company)
+        for mlist in self:
+            figures = dict.fromkeys(names, 0)
+            batch = asks.get(mlist._origin.id, [])
+            figures["sms_count_opted_out"] = len(
+                members.get(mlist._origin.id, [])
+            ) - len(batch)
+            for verdict in policy.decide(batch, facts, rules, now).values():
                 if verdict.outcome in (policy.SEND, policy.DEFER):
                     figures["sms_count_reachable"] += 1
                 else:
-                    figures[
-                        SMS_FIGURES.get(verdict.failure_type, "sms_count_invalid")
-                    ] += 1
+                    figure = SMS_FIGURES.get(verdict.failure_type, "sms_count_invalid")
+                    figures[figure] += 1
             mlist.update(figures)
 
     def action_gateway_send_sms(self):

@@ -20,6 +20,7 @@ from odoo.tools import SQL
 
 from ..tools import twilio_errors
 from .gateway_commit import commit_progress
+from .gateway_i18n import translate_marked
 
 _logger = logging.getLogger(__name__)
 
@@ -142,9 +143,12 @@ class SmsDispatch(models.AbstractModel):
             self._retry_later(sms, described)
             return True
         message = getattr(error, "msg", None) or str(error)
-        reason = self.env._(described.reason, code=described.code, message=message)
+        reason = translate_marked(
+            self.env, described.reason, code=described.code, message=message
+        )
         if described.retryable:
-            reason = self.env._(
+            reason = translate_marked(
+                self.env,
                 twilio_errors.GAVE_UP_REASON,
                 attempts=sms.gateway_attempts + 1,
                 error=described.code or message,
@@ -191,7 +195,7 @@ class SmsDispatch(models.AbstractModel):
 
     @api.model
     def _review_reason(self):
-        return self.env._(twilio_errors.NO_ANSWER.reason)
+        return translate_marked(self.env, twilio_errors.NO_ANSWER.reason)
 
     @api.model
     def _finish_error(self, sms, described, log_status, reason):

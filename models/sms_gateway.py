@@ -107,11 +107,8 @@ class SmsGateway(models.AbstractModel):
             ["number", "body"],
         )
         messages = [r.message for r in requests if r.message]
-        review = logs.search_fetch(
-            [
-                ("mail_message_id", "in", messages),
-                ("status", "=", "review"),
-            ],
+        review = messages and logs.search_fetch(
+            [("mail_message_id", "in", messages), ("status", "=", "review")],
             ["mail_message_id", "number"],
         )
         return policy.Facts(

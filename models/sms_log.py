@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..tools import keywords, phone_numbers, segments, twilio_errors
 from .gateway_commit import commit_progress
+from .gateway_i18n import translate_marked
 
 _logger = logging.getLogger(__name__)
 
@@ -163,8 +164,11 @@ class SmsLog(models.Model):
             values.update(
                 failure_type=described.failure_type,
                 error_code=described.code or 0,
-                error_reason=self.env._(
-                    described.reason, code=described.code, message=error_message or ""
+                error_reason=translate_marked(
+                    self.env,
+                    described.reason,
+                    code=described.code,
+                    message=error_message or "",
                 ),
             )
         if status in ("delivered", "undelivered", "failed"):

@@ -145,6 +145,12 @@ class SmsSms(models.Model):
         # gateway would refuse them again); say why instead of "failed".
         return super(SmsSms, self - self._gateway_in_doubt()).resend_failed()
 
+    def _gateway_author(self):
+        """Who sends it: a mailing's responsible (the mailing cron creates its
+        SMS), else whoever created it."""
+        self.ensure_one()
+        return self.mailing_id.user_id or self.create_uid
+
     def _gateway_in_doubt(self):
         """SMS handed to Twilio whose answer never came: they may have gone."""
         return self.filtered(
@@ -204,7 +210,7 @@ class SmsSms(models.Model):
                 sms.number,
                 sms.body or "",
                 kind=sms.gateway_kind or policy.INTERACTIVE,
-                author=sms.create_uid.id,
+                author=sms._gateway_author().id,
                 region=sms.partner_id.country_id.code or None,
                 timezone=sms.partner_id.tz or None,
                 partner_dnc=bool(sms.partner_id.sms_dnc),
@@ -264,7 +270,7 @@ class SmsSms(models.Model):
                     "status": status,
                     # Only what may be billed has a price.
                     "price_estimate": verdict.segments * company.sms_segment_price,
-                    "user_id": sms.create_uid.id,
+                    "user_id": sms._gateway_author().id,
                     "company_id": company.id,
                     "partner_id": sms.partner_id.id,
                     "res_model": message.model or False,
@@ -302,7 +308,8 @@ class SmsSms(models.Model):
         self.ensure_one()
         company_sudo = company.sudo()
         numbers = company_sudo.sms_twilio_number_ids
-        dedicated = numbers.filtered(lambda n: n.user_id == self.create_uid)[:1]
+        author = self._gateway_author()
+        dedicated = numbers.filtered(lambda n: n.user_id == author)[:1]
         if dedicated:
             return dedicated.number
         if company_sudo.sms_twilio_messaging_service_sid:

@@ -140,7 +140,9 @@ class TestComposer(GatewayCase):
         composer = self.composer(self.partner)
         self.assertIn("opted out", composer.gateway_warning)
         composer = self.composer(self.carla, body="x" * 1601)
-        self.assertIn("1,600", composer.gateway_warning)
+        self.assertIn(
+            "the limit is 10 segments (1530 characters)", composer.gateway_warning
+        )
         self.assertEqual(self.sim_messages(), [], "a preview never sends")
 
     # ------------------------------------------------------------------
@@ -170,6 +172,7 @@ class TestComposer(GatewayCase):
         self.assertFalse(composer.gateway_warning)
         composer.body = "For Carla"
         action = composer.action_send_sms()
+        self.commit()
         self.assertEqual(action["params"]["type"], "success")
         self.assertIn("Carla", action["params"]["message"])
         sent = self.sim_messages()
@@ -191,6 +194,7 @@ class TestComposer(GatewayCase):
         self.assertFalse(composer.gateway_recipient_choice)
         self.assertEqual(composer.gateway_recipient_id, self.partner)
         composer.action_send_sms()
+        self.commit()
         self.assertEqual([m["to"] for m in self.sim_messages()], ["+32470123456"])
 
     @users("sms_user")
@@ -208,6 +212,7 @@ class TestComposer(GatewayCase):
         )
         self.assertEqual(composer.recipient_single_number_itf, "+32470100100")
         composer.action_send_sms()
+        self.commit()
         self.assertEqual([m["to"] for m in self.sim_messages()], ["+32470100100"])
 
     # ------------------------------------------------------------------
@@ -234,6 +239,7 @@ class TestComposer(GatewayCase):
         composer.body = "Hi {{ object.name }}"
         self.assertEqual(composer.gateway_characters, len("Hi Paula Partner"))
         composer.action_send_sms()
+        self.commit()
         self.assertEqual(self.sim_messages()[0]["body"], "Hi Paula Partner")
 
     @users("sms_user")
@@ -244,6 +250,7 @@ class TestComposer(GatewayCase):
                 self.partner, body="Later", gateway_scheduled_at=when
             )
             action = composer.action_send_sms()
+            self.commit()
             self.assertEqual(action["params"]["type"], "info")
             self.assertEqual(self.sim_messages(), [], "not sent now")
             sms = self.env["sms.sms"].sudo().search([("body", "=", "Later")])
@@ -266,6 +273,7 @@ class TestComposer(GatewayCase):
                 "gateway_scheduled_at": when,
             }
         ).action_send_sms()
+        self.commit()
         sms = self.env["sms.sms"].sudo().search([("body", "=", "Numbers later")])
         self.assertEqual((sms.state, sms.gateway_not_before), ("outgoing", when))
         self.assertEqual(self.sim_messages(), [])
@@ -274,6 +282,7 @@ class TestComposer(GatewayCase):
     def test_refused_send_notifies_the_reason(self):
         self.env["phone.blacklist"].sudo().add("+32470123456")
         action = self.composer(self.partner).action_send_sms()
+        self.commit()
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("opted out", action["params"]["message"])
@@ -284,7 +293,9 @@ class TestComposer(GatewayCase):
     @users("sms_user")
     def test_double_click_sends_once(self):
         first = self.composer(self.partner, body="Twice?").action_send_sms()
+        self.commit()
         second = self.composer(self.partner, body="Twice?").action_send_sms()
+        self.commit()
         self.assertEqual(len(self.sim_messages()), 1)
         self.assertEqual(first["params"]["type"], "success")
         self.assertIn("sent once", second["params"]["message"])
@@ -305,6 +316,7 @@ class TestComposer(GatewayCase):
         self.assertIn("1 of 3 recipients will not receive it", composer.gateway_warning)
         self.assertAlmostEqual(composer.gateway_cost, 2 * 0.0079)
         action = composer.action_send_sms()
+        self.commit()
         self.assertEqual(
             action["params"]["message"], "2 queued, 1 refused: Blacklisted."
         )

@@ -27,7 +27,7 @@ class TestLineTypeLookup(GatewayCase):
         )
         self.assertEqual(len(facts), 41)
         self.assertTrue(all(facts.mapped("lookup_requested")))
-        self.env["sms.number"]._cron_lookup(limit=10)
+        self.run_cron("sms_twilio_gateway.ir_cron_sms_number_lookup")
         self.assertEqual(len(self.lookups()), 41, "each number looked up once")
         desk = facts.filtered(lambda f: f.number == "+3222000001")
         self.assertEqual(desk.line_type, "landline")
@@ -35,11 +35,12 @@ class TestLineTypeLookup(GatewayCase):
         # A second contact with a known number costs no new lookup.
         self.env["res.partner"].create({"name": "Again", "phone": "+3222000001"})
         self.env["mailing.contact"].create({"name": "Again", "mobile": "+32470100001"})
-        self.env["sms.number"]._cron_lookup()
+        self.run_cron("sms_twilio_gateway.ir_cron_sms_number_lookup")
         self.assertEqual(len(self.lookups()), 41)
         # And the gateway refuses the landline without asking Twilio again.
         desk_partner = partners[-1]
         message = desk_partner._message_sms("hello desk", partner_ids=desk_partner.ids)
+        self.commit()
         self.assertEqual(message.notification_ids.failure_type, "sms_landline")
         self.assertEqual(self.sim_messages(), [])
 
@@ -48,17 +49,21 @@ class TestLineTypeLookup(GatewayCase):
             {"sms_lookup_policy": "first_send", "sms_lookup_refresh_days": 30}
         )
         self.partner._message_sms("one")
+        self.commit()
         self.partner._message_sms("two")
+        self.commit()
         self.assertEqual(self.sim.lookup_count("+32470123456"), 1)
         facts = self.env["sms.number"].search([("number", "=", "+32470123456")])
         facts.lookup_date = fields.Datetime.now() - timedelta(days=31)
         self.partner._message_sms("three")
+        self.commit()
         self.assertEqual(self.sim.lookup_count("+32470123456"), 2)
 
     def test_lookup_failure_never_blocks(self):
         self.company.sms_lookup_policy = "first_send"
         self.sim.add_fault("500", count=1, scope="lookup")
         message = self.partner._message_sms("still sent")
+        self.commit()
         self.assertEqual(message.notification_ids.notification_status, "pending")
         facts = self.env["sms.number"].search([("number", "=", "+32470123456")])
         self.assertTrue(facts.lookup_error)
@@ -68,6 +73,7 @@ class TestLineTypeLookup(GatewayCase):
         self.company.sms_lookup_policy = "off"
         self.env["res.partner"].create({"name": "Quiet", "phone": "+32470100099"})
         self.partner._message_sms("no lookup")
+        self.commit()
         self.assertEqual(self.lookups(), [])
 
 
@@ -94,6 +100,7 @@ class TestMailingContactDnc(GatewayCase):
             }
         )
         mailing.action_send_sms()
+        self.commit()
         self.run_queue()
         self.assertEqual([m["to"] for m in self.sim_messages()], ["+32470123456"])
         trace = mailing.mailing_trace_ids.filtered(
@@ -106,11 +113,12 @@ class TestMailingContactDnc(GatewayCase):
 class TestPrices(GatewayCase):
     def test_price_cron_records_final_price(self):
         self.partner._message_sms("priced")
+        self.commit()
         sid = self.sim_messages()[0]["sid"]
         self.sim.advance(sid, steps=2)
         log = self.last_log("+32470123456")
         log.status = "delivered"  # the callback's job, tested over HTTP elsewhere
-        self.env["sms.log"]._cron_fetch_prices()
+        self.run_cron("sms_twilio_gateway.ir_cron_sms_log_prices")
         self.assertAlmostEqual(log.price, 0.0079)
         self.assertEqual(log.price_unit, "USD")
         usage = self.env["sms.usage"]._gateway_current(self.company)

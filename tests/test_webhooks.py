@@ -193,6 +193,7 @@ class TestStatusCallbacks(GatewayHttpCase):
         partner_b.with_company(company_b).with_context(
             allowed_company_ids=company_b.ids
         )._message_sms("from B")
+        self.commit()
         sent = self.sim_messages(to="+32470555666")
         self.assertEqual(sent[0]["account_sid"], other_sid)
         log = self.last_log("+32470555666")
