@@ -104,18 +104,15 @@ class SmsLog(models.Model):
     date_sent = fields.Datetime()
     date_done = fields.Datetime("Final status date")
     month = fields.Date(
-        compute="_compute_month", store=True, index=True, help="First day of the month"
+        default=lambda self: self.env["sms.usage"]._gateway_month(),
+        required=True,
+        index=True,
+        help="First day of the month its segments are counted in (UTC)",
     )
 
     _twilio_sid_unique = models.Constraint(
         "unique(twilio_sid)", "A Twilio message is logged once."
     )
-
-    @api.depends("create_date")
-    def _compute_month(self):
-        for log in self:
-            date = log.create_date or fields.Datetime.now()
-            log.month = date.date().replace(day=1)
 
     def _gateway_update_status(self, status, **values):
         """Move forward only; return the logs that actually changed."""

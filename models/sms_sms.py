@@ -254,6 +254,8 @@ class SmsSms(models.Model):
         self.mail_message_id._notify_message_notification_update()
 
     def _gateway_log(self, status, verdicts, **values):
+        # The month the quota is counted in: what is released goes back there.
+        month = self.env["sms.usage"]._gateway_month()
         vals_list = []
         for sms in self:
             verdict = verdicts[sms.id]
@@ -277,6 +279,7 @@ class SmsSms(models.Model):
                     "res_id": message.res_id or False,
                     "mail_message_id": message.id,
                     "mailing_id": sms.mailing_id.id,
+                    "month": month,
                     **values,
                 }
             )

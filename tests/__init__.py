@@ -12,3 +12,5 @@ from . import test_composer
 from . import test_mailing_list
 from . import test_ui
 from . import test_journeys
+from . import test_core_faults
+from . import test_guard_concurrency
