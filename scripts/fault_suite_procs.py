@@ -1,0 +1,370 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Processes, database probes and the suite's clock for scripts/fault_suite.py.
+
+Everything the suite knows about the product's tables is in the SQL of this
+file (``queue_counts``, ``advance_clock``, ``final_rows``): when the pipeline
+renames a field, this is the one place to adapt.
+"""
+
+import contextlib
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import psycopg2
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ODOO_SCRIPT = os.path.join(ROOT, "scripts", "fault_suite_odoo.py")
+# Never through a proxy from the environment: everything is on loopback.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def read_env():
+    """The variables scripts/setup.sh wrote to var/env.sh."""
+    values = {}
+    with open(os.path.join(ROOT, "var", "env.sh"), encoding="utf-8") as env_file:
+        for line in env_file:
+            name, sep, value = line.strip().partition("=")
+            if sep and not name.startswith("#"):
+                values[name] = shlex.split(value)[0] if value else ""
+    return values
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# ---------------------------------------------------------------- processes
+
+
+class Processes:
+    """Every process the suite starts, stopped (never orphaned) by ``stop_all``."""
+
+    def __init__(self, env, db, log_dir):
+        self.env, self.db, self.log_dir = env, db, log_dir
+        self.started = []
+
+    def odoo_options(self):
+        env = self.env
+        return [
+            f"--addons-path={env['ADDONS_PATH']}",
+            f"--data-dir={env['VAR']}/data",
+            f"--db_host={env['DB_HOST']}",
+            f"--db_port={env['DB_PORT']}",
+            f"--db_user={env['DB_USER']}",
+            f"--db_password={env['DB_PASSWORD']}",
+            f"--database={self.db}",
+            f"--db-filter=^{self.db}$",
+        ]
+
+    def _python(self):
+        return os.path.join(self.env["VENV"], "bin", "python")
+
+    def _odoo_bin(self):
+        return os.path.join(self.env["ODOO_PATH"], "odoo-bin")
+
+    def start(self, name, argv, stdin=None, extra_env=None):
+        log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")  # noqa: SIM115
+        process = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            stdin=stdin if stdin is not None else subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(extra_env or {})},
+        )
+        log.close()
+        process.suite_name = name
+        self.started.append(process)
+        return process
+
+    def run_odoo(self, name, args, timeout):
+        """odoo-bin with ``args`` to completion (install, update)."""
+        argv = [self._python(), self._odoo_bin(), *self.odoo_options(), *args]
+        process = self.start(name, argv)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise RuntimeError(f"{name} took more than {timeout} s") from None
+
+    def odoo_shell(self, name, mode, extra_env):
+        """``odoo-bin shell`` running scripts/fault_suite_odoo.py in ``mode``."""
+        argv = [
+            self._python(),
+            self._odoo_bin(),
+            "shell",
+            *self.odoo_options(),
+            "--no-http",
+            "--log-level=warn",
+        ]
+        with open(ODOO_SCRIPT, "rb") as script:
+            return self.start(
+                name, argv, stdin=script, extra_env={"FAULTS_MODE": mode, **extra_env}
+            )
+
+    def odoo_http(self, port):
+        """Odoo serving the status callbacks the simulator sends, on loopback."""
+        argv = [
+            self._python(),
+            self._odoo_bin(),
+            *self.odoo_options(),
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ]
+        return self.start("odoo-http", argv)
+
+    def simulator(self, port, latency_ms, callbacks):
+        argv = [
+            self._python(),
+            "-m",
+            "tools.twilio_simulator",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--latency-ms",
+            str(latency_ms),
+            "--delays",
+            "0.2,0.4",
+            "--quiet",
+        ]
+        if not callbacks:
+            argv.append("--no-auto-progress")
+        return self.start("simulator", argv)
+
+    def stop_all(self, grace=5.0):
+        for process in self.started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in self.started:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+# ---------------------------------------------------------------- simulator
+
+
+def sim_call(base_url, path, payload=None, method=None, timeout=10):
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(
+        base_url + path,
+        data=data,
+        method=method or ("POST" if data is not None else "GET"),
+        headers={"Content-Type": "application/json"},
+    )
+    with _OPENER.open(request, timeout=timeout) as response:
+        return json.load(response)
+
+
+def wait_http(url, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            with _OPENER.open(url, timeout=2) as response:
+                if response.status < 500:
+                    return True
+        time.sleep(0.3)
+    return False
+
+
+# Faults of the storm; "slow" answers after the client's timeout.
+FAULT_WEIGHTS = {"429": 3, "500": 3, "503": 1, "drop": 2, "slow": 1}
+
+
+class Storm(threading.Thread):
+    """Keeps one fault pending in the simulator; each is taken by one request."""
+
+    def __init__(self, sim_url, rng, slow_max, slow_seconds, interval=0.04):
+        super().__init__(name="storm", daemon=True)
+        self.sim_url, self.rng, self.slow_max = sim_url, rng, slow_max
+        self.interval, self.slow_seconds = interval, slow_seconds
+        self.on, self.stopping = threading.Event(), threading.Event()
+        self.lock = threading.Lock()
+        self.consumed = dict.fromkeys(FAULT_WEIGHTS, 0)
+        self.last_slow = 0.0
+        self.error = None
+        # Every kind early on, so that none can be missing from a short run.
+        self.sequence = ["429", "drop", "500", "slow", "503"]
+
+    def pick(self):
+        if self.sequence:
+            return self.sequence.pop(0)
+        kinds = [
+            k
+            for k in FAULT_WEIGHTS
+            if k != "slow" or self.consumed["slow"] < self.slow_max
+        ]
+        return self.rng.choices(kinds, [FAULT_WEIGHTS[k] for k in kinds])[0]
+
+    def run(self):
+        try:
+            while not self.stopping.wait(self.interval):
+                with self.lock:
+                    if self.on.is_set() and not self._pending():
+                        self._inject(self.pick())
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
+            self.error = error
+
+    def _pending(self):
+        return sim_call(self.sim_url, "/_sim/faults")["faults"]
+
+    def _inject(self, kind):
+        fault = {"kind": kind, "count": 1, "scope": "messages"}
+        if kind == "slow":
+            fault["seconds"] = self.slow_seconds
+            self.last_slow = time.monotonic()
+        sim_call(self.sim_url, "/_sim/faults", fault)
+        self.consumed[kind] += 1  # taken back in off() while still pending
+
+    def off(self):
+        with self.lock:
+            self.on.clear()
+            for fault in self._pending():
+                self.consumed[fault["kind"]] -= 1
+            sim_call(self.sim_url, "/_sim/faults", method="DELETE")
+
+
+# ---------------------------------------------------------------- database
+
+
+def connect(env, db):
+    connection = psycopg2.connect(
+        host=env["DB_HOST"],
+        port=env["DB_PORT"],
+        user=env["DB_USER"],
+        password=env["DB_PASSWORD"],
+        dbname=db,
+        application_name="fault-suite",
+    )
+    connection.autocommit = True
+    return connection
+
+
+def addon_installed(env, db):
+    try:
+        connection = connect(env, db)
+    except psycopg2.OperationalError:
+        return None
+    with connection, connection.cursor() as cr:
+        cr.execute(
+            "SELECT m.state, p.value FROM ir_module_module m LEFT JOIN "
+            "ir_config_parameter p ON p.key = 'fault_suite.code_hash' "
+            "WHERE m.name = 'sms_twilio_gateway'"
+        )
+        row = cr.fetchone()
+    connection.close()
+    return row and row[0] == "installed" and (row[1] or "")
+
+
+def drop_database(env, db):
+    assert db.startswith("faults_"), db
+    connection = connect(env, "postgres")
+    with connection.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    connection.close()
+
+
+_NOW = "(now() at time zone 'utc')"
+
+
+def queue_counts(cr):
+    """SMS due now, deferred to later, and claimed (``process``)."""
+    cr.execute(
+        f"""SELECT count(*) FILTER (WHERE state = 'outgoing' AND (gateway_not_before
+                       IS NULL OR gateway_not_before <= {_NOW})),
+                   count(*) FILTER (WHERE state = 'outgoing'
+                       AND gateway_not_before > {_NOW}),
+                   count(*) FILTER (WHERE state = 'process')
+              FROM sms_sms WHERE to_delete IS NOT TRUE"""
+    )
+    due, deferred, claimed = cr.fetchone()
+    return {"due": due, "deferred": deferred, "process": claimed}
+
+
+def claimed_uuids(cr):
+    cr.execute("SELECT uuid FROM sms_sms WHERE state = 'process'")
+    return {row[0] for row in cr.fetchall()}
+
+
+def advance_clock(cr):
+    """The suite's clock: jump to the time the product is waiting for.
+
+    Only called while every live drainer is paused between two batches, so no
+    SMS in ``process`` belongs to a running drainer.
+    - retries and deferrals wait in ``gateway_not_before`` (backoff 30 s,
+      1 min...): they become due now;
+    - SMS left in ``process`` by a killed drainer are recovered once their
+      claim is older than the claim timeout (10 minutes): age it by 11.
+    """
+    cr.execute(
+        f"UPDATE sms_sms SET gateway_not_before = {_NOW} - interval '1 second' "
+        f"WHERE state = 'outgoing' AND gateway_not_before > {_NOW}"
+    )
+    retries = cr.rowcount
+    cr.execute(
+        "UPDATE sms_sms SET write_date = write_date - interval '11 minutes' "
+        "WHERE state = 'process'"
+    )
+    return retries, cr.rowcount
+
+
+def busy_drainers(cr, db, pids):
+    """Drainers whose transaction waits on something outside the database.
+
+    A drainer idle inside a transaction for a while is waiting for Twilio's
+    answers: killing it then leaves SMS handed over without an answer.
+    """
+    names = [f"odoo-{pid}" for pid in pids]
+    cr.execute(
+        "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = %s "
+        "AND application_name = ANY(%s) AND state = 'idle in transaction' "
+        "AND now() - state_change > interval '80 milliseconds'",
+        (db, names),
+    )
+    return [int(row[0].removeprefix("odoo-")) for row in cr.fetchall()]
+
+
+def final_rows(cr, uuids):
+    """``{uuid: {"sms": row or None, "logs": [rows, oldest first]}}``."""
+    result = {uuid: {"sms": None, "logs": []} for uuid in uuids}
+    cr.execute(
+        "SELECT uuid, state, failure_type FROM sms_sms WHERE uuid = ANY(%s)",
+        (list(uuids),),
+    )
+    for uuid, state, failure_type in cr.fetchall():
+        result[uuid]["sms"] = {"state": state, "failure_type": failure_type}
+    cr.execute(
+        "SELECT sms_uuid, status, twilio_sid, failure_type, error_code, handed "
+        "FROM sms_log WHERE sms_uuid = ANY(%s) AND direction = 'outbound' "
+        "ORDER BY id",
+        (list(uuids),),
+    )
+    for uuid, status, sid, failure_type, code, handed in cr.fetchall():
+        result[uuid]["logs"].append(
+            {
+                "status": status,
+                "twilio_sid": sid,
+                "failure_type": failure_type,
+                "error_code": code,
+                "handed": handed,
+            }
+        )
+    return result
