@@ -44,6 +44,7 @@ STORM_ROUNDS = 2  # drain rounds under the storm; later ones are calm
 # much real time, so the storm gives it at most 3 faults: fewer than the 5
 # attempts it is allowed, and every 429/5xx must end sent.
 STORM_SECONDS = 60
+KILL_GAP = 3  # seconds between two kills
 LATENCY_MS = 40  # keeps batches busy long enough to be killed in the middle
 
 
@@ -63,7 +64,7 @@ def code_hash():
         for name in sorted(files):
             if name.endswith((".py", ".xml", ".csv", ".js")):
                 path = os.path.join(folder, name)
-                digest.update(path.encode())
+                digest.update(os.path.relpath(path, procs.ROOT).encode())
                 with open(path, "rb") as source:
                     digest.update(source.read())
     return digest.hexdigest()[:16]
@@ -195,9 +196,27 @@ class Suite:
                 return
             time.sleep(0.05)
 
-    def resume(self):
+    def resume(self, wait_pass=False):
+        """Let the drainers go on; with ``wait_pass``, until each ran the queue."""
+        before = {d.pid: self._passes(d.pid) for d in self.live_drainers()}
         with contextlib.suppress(FileNotFoundError):
             os.remove(os.path.join(self.control, "pause"))
+        deadline = time.monotonic() + 60
+        while wait_pass and time.monotonic() < deadline:
+            if all(
+                self._passes(d.pid) > before.get(d.pid, 0)
+                for d in self.live_drainers()
+                if os.path.exists(os.path.join(self.control, f"ready-{d.pid}"))
+            ):
+                return
+            time.sleep(0.05)
+
+    def _passes(self, pid):
+        try:
+            with open(os.path.join(self.control, f"pass-{pid}")) as passes:
+                return int(passes.read() or 0)
+        except FileNotFoundError:
+            return 0
 
     def kill_mid_batch(self):
         """SIGKILL one drainer waiting on Twilio inside its transaction."""
@@ -228,26 +247,36 @@ class Suite:
             self.start_drainer()
         storm.on.set()
         storm_start = time.monotonic()
-        thresholds = [
-            (i + 1) / (self.size["kills"] + 2) for i in range(self.size["kills"])
-        ]
-        rounds, attempts = 1, 0
+        kills = self.size["kills"]
+        # Kill i once that share of the SMS is done, at least KILL_GAP apart.
+        thresholds = [(i + 1) / (kills + 2) for i in range(kills)]
+        rounds, attempts, armed, last_kill = 1, 0, False, 0.0
         total = len(self.uuids)
         while True:
             counts = procs.queue_counts(self.cr)
             if storm.on.is_set() and time.monotonic() - storm_start > STORM_SECONDS:
                 storm.off()
                 log("storm over (time)")
+            done = 1 - (counts["due"] + counts["process"]) / total
             killed = False
             if (
                 thresholds
-                and 1 - counts["due"] / total >= thresholds[0]
-                and attempts < 20 * self.size["kills"]
+                and done >= thresholds[0]
+                and time.monotonic() - last_kill > KILL_GAP
+                and attempts < 200 * kills
             ):
+                if not armed:
+                    # What is in process now is not the coming kill's doing.
+                    self.pause()
+                    self.checkpoint(after_kill=False)
+                    self.resume()
+                    armed = True
+                    continue
                 attempts += 1
                 killed = self.kill_mid_batch()
                 if killed:
                     thresholds.pop(0)
+                    armed, last_kill = False, time.monotonic()
             if counts["due"] and not killed:
                 time.sleep(0.05 if thresholds else 0.2)
                 continue
@@ -264,12 +293,15 @@ class Suite:
                     log("storm over (rounds)")
                 retries, aged = procs.advance_clock(self.cr)
                 rounds += 1
+                armed = False
                 log(
                     f"round {rounds}: clock moved on ({retries} retries due, "
                     f"{aged} claims aged)"
                 )
             finally:
-                self.resume()
+                # Every drainer sees the new time (recovery included) before
+                # the suite looks again.
+                self.resume(wait_pass=True)
 
     def stop_drainers(self):
         open(os.path.join(self.control, "stop"), "w").close()
@@ -335,6 +367,11 @@ def parse_args(argv):
     )
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument(
+        "--faults",
+        type=lambda text: text.split(","),
+        help=f"kinds of the storm, default all: {','.join(procs.FAULT_WEIGHTS)}",
+    )
+    parser.add_argument(
         "--timeout", type=int, help="seconds once the database is ready"
     )
     parser.add_argument(
@@ -368,7 +405,13 @@ def main(argv=None):
         digest = suite.prepare_database()
         signal.alarm(timeout)
         suite.start_services(digest)
-        storm = procs.Storm(suite.sim_url, suite.rng, size["slow"], TWILIO_TIMEOUT + 1)
+        storm = procs.Storm(
+            suite.sim_url,
+            suite.rng,
+            size["slow"],
+            TWILIO_TIMEOUT + 1,
+            kinds=args.faults,
+        )
         storm.start()
         log(
             f"draining with {size['drainers']} processes, storm on, "

@@ -57,7 +57,7 @@ elif mode == "drain":
     control = pathlib.Path(os.environ["FAULTS_CTL"])
     me = os.getpid()
     queue = env["sms.sms"]
-    errors = 0
+    errors = passes = 0
     # From now on the suite waits for this drainer's acknowledgements.
     (control / f"ready-{me}").touch()
     while not (control / "stop").exists():
@@ -78,6 +78,10 @@ elif mode == "drain":
             errors += 1
             env.cr.rollback()
             print(f"drainer {me} error:\n{traceback.format_exc()}", flush=True)
+        passes += 1
+        mark = control / f"pass-{me}"
+        mark.with_suffix(".tmp").write_text(str(passes))
+        mark.with_suffix(".tmp").rename(mark)
         env.invalidate_all()
         due = queue.search_count(
             [

@@ -192,8 +192,11 @@ FAULT_WEIGHTS = {"429": 3, "500": 3, "503": 1, "drop": 2, "slow": 1}
 class Storm(threading.Thread):
     """Keeps one fault pending in the simulator; each is taken by one request."""
 
-    def __init__(self, sim_url, rng, slow_max, slow_seconds, interval=0.04):
+    def __init__(self, sim_url, rng, slow_max, slow_seconds, kinds=None, interval=0.04):
         super().__init__(name="storm", daemon=True)
+        self.kinds = [
+            kind for kind in FAULT_WEIGHTS if kind in (kinds or FAULT_WEIGHTS)
+        ]
         self.sim_url, self.rng, self.slow_max = sim_url, rng, slow_max
         self.interval, self.slow_seconds = interval, slow_seconds
         self.on, self.stopping = threading.Event(), threading.Event()
@@ -202,14 +205,16 @@ class Storm(threading.Thread):
         self.last_slow = 0.0
         self.error = None
         # Every kind early on, so that none can be missing from a short run.
-        self.sequence = ["429", "drop", "500", "slow", "503"]
+        self.sequence = [
+            k for k in ("429", "drop", "500", "slow", "503") if k in self.kinds
+        ]
 
     def pick(self):
         if self.sequence:
             return self.sequence.pop(0)
         kinds = [
             k
-            for k in FAULT_WEIGHTS
+            for k in self.kinds
             if k != "slow" or self.consumed["slow"] < self.slow_max
         ]
         return self.rng.choices(kinds, [FAULT_WEIGHTS[k] for k in kinds])[0]
