@@ -44,7 +44,6 @@ STORM_ROUNDS = 2  # drain rounds under the storm; later ones are calm
 # much real time, so the storm gives it at most 3 faults: fewer than the 5
 # attempts it is allowed, and every 429/5xx must end sent.
 STORM_SECONDS = 60
-KILL_GAP = 3  # seconds between two kills
 LATENCY_MS = 40  # keeps batches busy long enough to be killed in the middle
 
 
@@ -74,6 +73,8 @@ class Suite:
     def __init__(self, args, size):
         self.args, self.size = args, size
         self.env = procs.read_env()
+        # Held until the end: a second run on this database would empty its queue.
+        self.lock = procs.run_lock(self.env, args.db)
         self.run_id = time.strftime("%H%M%S")
         self.dir = os.path.join(self.env["VAR"], "faults", args.db)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -83,7 +84,7 @@ class Suite:
         self.rng = random.Random(args.seed)
         self.drainers = []  # live drainer processes
         self.drainer_count = 0
-        self.kills, self.kills_landed = 0, 0
+        self.killed_batches = []  # UUIDs of the SMS of each killed batch
         self.stuck_known, self.stuck_after_kills, self.stuck_no_kill = (
             set(),
             set(),
@@ -219,28 +220,37 @@ class Suite:
             return 0
 
     def kill_mid_batch(self):
-        """SIGKILL one drainer waiting on Twilio inside its transaction."""
-        pids = [d.pid for d in self.live_drainers()]
-        busy = procs.busy_drainers(self.cr, self.args.db, pids)
-        if not busy:
-            return False
-        os.kill(busy[0], signal.SIGKILL)
-        self.kills += 1
-        log(f"kill -9 drainer pid {busy[0]} (mid-batch), starting a fresh one")
-        self.start_drainer()
-        return True
+        """SIGKILL one drainer waiting on Twilio inside its transaction.
 
-    def checkpoint(self, after_kill):
+        Its batch is known by the rows its transaction holds locked.
+        """
+        pids = [
+            d.pid
+            for d in self.live_drainers()
+            if os.path.exists(os.path.join(self.control, f"ready-{d.pid}"))
+        ]
+        for pid, xid in procs.busy_drainers(self.cr, self.args.db, pids):
+            batch = procs.locked_by(self.cr, xid)
+            if batch:
+                os.kill(pid, signal.SIGKILL)
+                self.killed_batches.append(batch)
+                log(f"kill -9 drainer {pid} in the middle of {len(batch)} SMS")
+                self.start_drainer()
+                return True
+        return False
+
+    def checkpoint(self):
         """At a pause: SMS left in process belong to no live drainer."""
         new = procs.claimed_uuids(self.cr) - self.stuck_known
         self.stuck_known |= new
-        if after_kill:
-            self.kills_landed += bool(new)
-            self.stuck_after_kills |= new
-            log(f"the killed drainer left {len(new)} SMS in process")
-        elif new:
-            self.stuck_no_kill |= new
-            log(f"{len(new)} SMS left in process with no drainer killed")
+        killed = set().union(*self.killed_batches)
+        self.stuck_after_kills |= new & killed
+        if new - killed:
+            self.stuck_no_kill |= new - killed
+            log(f"{len(new - killed)} SMS left in process, no drainer killed")
+
+    def kills_landed(self):
+        return sum(bool(b & self.stuck_after_kills) for b in self.killed_batches)
 
     def drain(self, storm):
         for _index in range(self.size["drainers"]):
@@ -248,52 +258,46 @@ class Suite:
         storm.on.set()
         storm_start = time.monotonic()
         kills = self.size["kills"]
-        # Kill i once that share of the SMS is done, at least KILL_GAP apart.
-        thresholds = [(i + 1) / (kills + 2) for i in range(kills)]
-        rounds, attempts, armed, last_kill = 1, 0, False, 0.0
+        # Kill i once that share of the SMS was taken, early enough that every
+        # kill lands in the first round however fast it drains.
+        thresholds = [0.1 + 0.5 * i / kills for i in range(kills)]
+        rounds, attempts = 1, 0
+        previous, stalled, last_log = None, 0, time.monotonic()
         total = len(self.uuids)
         while True:
             counts = procs.queue_counts(self.cr)
             if storm.on.is_set() and time.monotonic() - storm_start > STORM_SECONDS:
                 storm.off()
                 log("storm over (time)")
-            done = 1 - (counts["due"] + counts["process"]) / total
-            killed = False
-            if (
-                thresholds
-                and done >= thresholds[0]
-                and time.monotonic() - last_kill > KILL_GAP
-                and attempts < 200 * kills
-            ):
-                if not armed:
-                    # What is in process now is not the coming kill's doing.
-                    self.pause()
-                    self.checkpoint(after_kill=False)
-                    self.resume()
-                    armed = True
-                    continue
+            done = 1 - counts["due"] / total  # share of the SMS taken at least once
+            if time.monotonic() - last_log > 5:
+                log(f"queue: {counts}")
+                last_log = time.monotonic()
+            if thresholds and done >= thresholds[0] and attempts < 1000 * kills:
                 attempts += 1
-                killed = self.kill_mid_batch()
-                if killed:
+                if self.kill_mid_batch():
                     thresholds.pop(0)
-                    armed, last_kill = False, time.monotonic()
-            if counts["due"] and not killed:
+            if counts["due"]:
                 time.sleep(0.05 if thresholds else 0.2)
                 continue
             self.pause()
             try:
-                self.checkpoint(after_kill=killed)
+                self.checkpoint()
                 counts = procs.queue_counts(self.cr)
                 if counts["due"]:
                     continue
                 if not counts["deferred"] and not counts["process"]:
                     return rounds
+                stalled = stalled + 1 if counts == previous else 0
+                if stalled >= 5:
+                    log(f"no progress after 5 clock moves: {counts}")
+                    return rounds
+                previous = counts
                 if rounds >= STORM_ROUNDS and storm.on.is_set():
                     storm.off()
                     log("storm over (rounds)")
                 retries, aged = procs.advance_clock(self.cr)
                 rounds += 1
-                armed = False
                 log(
                     f"round {rounds}: clock moved on ({retries} retries due, "
                     f"{aged} claims aged)"
@@ -336,8 +340,9 @@ class Suite:
             "stuck_after_kills": self.stuck_after_kills,
             "stuck_no_kill": self.stuck_no_kill,
             "kills": self.size["kills"],
-            "kills_landed": self.kills_landed,
+            "kills_landed": self.kills_landed(),
             "callbacks": self.args.callbacks,
+            "kinds": storm.kinds,
         }
         found, table, received = checks.evaluate(
             self.uuids, rows, messages, callback_log, facts
@@ -393,7 +398,11 @@ def main(argv=None):
         {k: getattr(args, k) for k in ("sms", "drainers", "kills") if getattr(args, k)}
     )
     timeout = args.timeout or (300 if args.size == "quick" else 900)
-    suite = Suite(args, size)
+    try:
+        suite = Suite(args, size)
+    except RuntimeError as error:
+        print(f"fault suite: 0 passed, 1 failed ({error})")
+        return 2
 
     def on_alarm(*_args):
         raise TimeoutError(f"the suite took more than {timeout} s")

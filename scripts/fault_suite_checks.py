@@ -66,7 +66,7 @@ def evaluate(uuids, rows, sim_messages, callback_log, facts):
     :param facts: ``faults`` {kind: consumed}, ``stuck_after_kills`` (UUIDs a
         killed drainer left in ``process``), ``stuck_no_kill`` (left there
         though no drainer was killed), ``kills``/``kills_landed``,
-        ``callbacks`` (Odoo served them)
+        ``callbacks`` (Odoo served them), ``kinds`` (of faults in the storm)
     """
     queued = set(uuids)
     received = collections.defaultdict(list)
@@ -149,7 +149,11 @@ def evaluate(uuids, rows, sim_messages, callback_log, facts):
     kills.note = f"{facts['kills_landed']} of {facts['kills']} planned"
     if facts["kills_landed"] < facts["kills"]:
         kills.violations.append(("-", kills.note))
-    checks = [dup, stray, lost, sent_ok, received_ok, transient, review]
+    storm = Check("the storm hit with every kind of fault it was given")
+    storm.violations.extend(
+        ("-", f"no {kind} fault taken") for kind in facts["kinds"] if not faults[kind]
+    )
+    checks = [dup, stray, lost, sent_ok, received_ok, transient, review, storm]
     checks += [rolled_back, kills]
     if facts["callbacks"]:
         checks.append(callbacks)

@@ -8,8 +8,10 @@
 #   would run it, until the suite says stop; between two batches it honours
 #   the suite's pause (FAULTS_CTL/pause) and acknowledges it.
 # ruff: noqa: F821 - `env` is given by odoo-bin shell
+import faulthandler
 import os
 import pathlib
+import signal
 import time
 import traceback
 
@@ -54,6 +56,8 @@ if mode == "prepare":
     print("prepared", count)
 
 elif mode == "drain":
+    # `kill -USR1 <pid>` writes every thread's stack to this drainer's log.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     control = pathlib.Path(os.environ["FAULTS_CTL"])
     me = os.getpid()
     queue = env["sms.sms"]

@@ -215,7 +215,12 @@ class Storm(threading.Thread):
         kinds = [
             k
             for k in self.kinds
-            if k != "slow" or self.consumed["slow"] < self.slow_max
+            if k != "slow"
+            or (
+                self.consumed["slow"] < self.slow_max
+                # One at a time: each holds a whole batch until the timeout.
+                and time.monotonic() - self.last_slow > self.slow_seconds + 1
+            )
         ]
         return self.rng.choices(kinds, [FAULT_WEIGHTS[k] for k in kinds])[0]
 
@@ -287,18 +292,30 @@ def drop_database(env, db):
     connection.close()
 
 
+def run_lock(env, db):
+    """A connection holding this database's run lock; raises if another run has it."""
+    connection = connect(env, "postgres")
+    with connection.cursor() as cr:
+        cr.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (f"fault suite {db}",))
+        if not cr.fetchone()[0]:
+            raise RuntimeError(f"another fault suite run is using {db}")
+    return connection
+
+
 _NOW = "(now() at time zone 'utc')"
 
 
 def queue_counts(cr):
-    """SMS due now, deferred to later, and claimed (``process``)."""
+    """SMS due now, deferred to later (as the queue cron sees them), and
+    claimed (``process``, whatever else is written on them)."""
     cr.execute(
-        f"""SELECT count(*) FILTER (WHERE state = 'outgoing' AND (gateway_not_before
-                       IS NULL OR gateway_not_before <= {_NOW})),
-                   count(*) FILTER (WHERE state = 'outgoing'
+        f"""SELECT count(*) FILTER (WHERE state = 'outgoing' AND to_delete IS NOT TRUE
+                       AND (gateway_not_before IS NULL
+                            OR gateway_not_before <= {_NOW})),
+                   count(*) FILTER (WHERE state = 'outgoing' AND to_delete IS NOT TRUE
                        AND gateway_not_before > {_NOW}),
                    count(*) FILTER (WHERE state = 'process')
-              FROM sms_sms WHERE to_delete IS NOT TRUE"""
+              FROM sms_sms"""
     )
     due, deferred, claimed = cr.fetchone()
     return {"due": due, "deferred": deferred, "process": claimed}
@@ -332,19 +349,30 @@ def advance_clock(cr):
 
 
 def busy_drainers(cr, db, pids):
-    """Drainers whose transaction waits on something outside the database.
+    """``[(pid, xid)]`` of drainers waiting inside a transaction that holds locks.
 
-    A drainer idle inside a transaction for a while is waiting for Twilio's
+    A drainer idle inside its transaction for a while waits for Twilio's
     answers: killing it then leaves SMS handed over without an answer.
     """
     names = [f"odoo-{pid}" for pid in pids]
     cr.execute(
-        "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = %s "
-        "AND application_name = ANY(%s) AND state = 'idle in transaction' "
+        "SELECT application_name, backend_xid::text FROM pg_stat_activity "
+        "WHERE datname = %s AND application_name = ANY(%s) "
+        "AND state = 'idle in transaction' AND backend_xid IS NOT NULL "
         "AND now() - state_change > interval '80 milliseconds'",
         (db, names),
     )
-    return [int(row[0].removeprefix("odoo-")) for row in cr.fetchall()]
+    return [(int(name.removeprefix("odoo-")), xid) for name, xid in cr.fetchall()]
+
+
+def locked_by(cr, xid):
+    """UUIDs of the SMS whose rows this transaction has locked or changed."""
+    cr.execute(
+        "SELECT uuid FROM sms_sms WHERE xmax = %s::xid UNION "
+        "SELECT sms_uuid FROM sms_log WHERE xmax = %s::xid AND sms_uuid IS NOT NULL",
+        (xid, xid),
+    )
+    return {row[0] for row in cr.fetchall()}
 
 
 def final_rows(cr, uuids):
