@@ -8,7 +8,7 @@ the simulator answers 429/500/503, drops connections after reading requests
 and answers too late (client timeout). One drainer is killed (SIGKILL) in the
 middle of a batch and replaced. Retry backoffs and the 10-minute claim
 timeout are not waited for: between drain rounds, with every drainer paused,
-the suite moves the queue's clock (fault_suite_procs.advance_clock).
+the suite moves the queue's clock (fault_suite_db.advance_clock).
 
 Then it checks every SMS: reached Twilio at most once, ended in a final state,
 and the right one (fault_suite_checks). Exit 1 on any violation, 2 when the
@@ -19,7 +19,6 @@ suite itself could not run. Last line: ``fault suite: N passed, N failed``.
 
 import argparse
 import contextlib
-import hashlib
 import os
 import random
 import shutil
@@ -28,6 +27,7 @@ import sys
 import time
 
 import fault_suite_checks as checks
+import fault_suite_db as db
 import fault_suite_procs as procs
 
 sys.path.insert(0, procs.ROOT)
@@ -54,27 +54,12 @@ def log(message):
     print(f"[faults {time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
 
 
-def code_hash():
-    """Digest of the addon's code and data: a changed addon is updated first."""
-    digest = hashlib.sha256()
-    skip = {".git", "var", ".venv", "tests", "scripts", "bench", "docs", "__pycache__"}
-    for folder, folders, files in os.walk(procs.ROOT):
-        folders[:] = sorted(f for f in folders if f not in skip)
-        for name in sorted(files):
-            if name.endswith((".py", ".xml", ".csv", ".js")):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, procs.ROOT).encode())
-                with open(path, "rb") as source:
-                    digest.update(source.read())
-    return digest.hexdigest()[:16]
-
-
 class Suite:
     def __init__(self, args, size):
         self.args, self.size = args, size
         self.env = procs.read_env()
         # Held until the end: a second run on this database would empty its queue.
-        self.lock = procs.run_lock(self.env, args.db)
+        self.lock = db.run_lock(self.env, args.db)
         self.run_id = time.strftime("%H%M%S")
         self.dir = os.path.join(self.env["VAR"], "faults", args.db)
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -96,33 +81,9 @@ class Suite:
     # ------------------------------------------------------------ set-up
 
     def prepare_database(self):
-        db, digest = self.args.db, code_hash()
-        if self.args.fresh:
-            procs.drop_database(self.env, db)
-        installed = procs.addon_installed(self.env, db)
-        args = [
-            "--no-http",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            "--stop-after-init",
-        ]
-        if installed is None or installed is False:
-            log(f"creating {db} with the addon (a minute or two)")
-            procs.drop_database(self.env, db)
-            rc = self.procs.run_odoo(
-                "install", ["-i", "sms_twilio_gateway", *args], 900
-            )
-        elif installed != digest:
-            log(f"updating the addon in {db}")
-            rc = self.procs.run_odoo("update", ["-u", "sms_twilio_gateway", *args], 900)
-        else:
-            log(f"reusing {db}")
-            rc = 0
-        if rc:
-            raise RuntimeError(
-                f"odoo-bin could not install/update the addon (see {self.dir})"
-            )
-        return digest
+        return db.ensure_database(
+            self.env, self.args.db, self.args.fresh, self.procs.run_odoo, log
+        )
 
     def start_services(self, digest):
         self.sim_url = f"http://127.0.0.1:{procs.free_port()}"
@@ -154,7 +115,7 @@ class Suite:
             f"http://127.0.0.1:{http_port}/web/health", 90
         ):
             raise RuntimeError("Odoo's HTTP server did not start")
-        self.cr = procs.connect(self.env, self.args.db).cursor()
+        self.cr = db.connect(self.env, self.args.db).cursor()
         self.cr.execute(
             "SELECT uuid FROM sms_sms WHERE body LIKE %s",
             (f"fault suite {self.run_id} #%",),
@@ -229,8 +190,8 @@ class Suite:
             for d in self.live_drainers()
             if os.path.exists(os.path.join(self.control, f"ready-{d.pid}"))
         ]
-        for pid, xid in procs.busy_drainers(self.cr, self.args.db, pids):
-            batch = procs.locked_by(self.cr, xid)
+        for pid, xid in db.busy_drainers(self.cr, self.args.db, pids):
+            batch = db.locked_by(self.cr, xid)
             if batch:
                 os.kill(pid, signal.SIGKILL)
                 self.killed_batches.append(batch)
@@ -241,7 +202,7 @@ class Suite:
 
     def checkpoint(self):
         """At a pause: SMS left in process belong to no live drainer."""
-        new = procs.claimed_uuids(self.cr) - self.stuck_known
+        new = db.claimed_uuids(self.cr) - self.stuck_known
         self.stuck_known |= new
         killed = set().union(*self.killed_batches)
         self.stuck_after_kills |= new & killed
@@ -265,7 +226,7 @@ class Suite:
         previous, stalled, last_log = None, 0, time.monotonic()
         total = len(self.uuids)
         while True:
-            counts = procs.queue_counts(self.cr)
+            counts = db.queue_counts(self.cr)
             if storm.on.is_set() and time.monotonic() - storm_start > STORM_SECONDS:
                 storm.off()
                 log("storm over (time)")
@@ -283,7 +244,7 @@ class Suite:
             self.pause()
             try:
                 self.checkpoint()
-                counts = procs.queue_counts(self.cr)
+                counts = db.queue_counts(self.cr)
                 if counts["due"]:
                     continue
                 if not counts["deferred"] and not counts["process"]:
@@ -296,7 +257,7 @@ class Suite:
                 if rounds >= STORM_ROUNDS and storm.on.is_set():
                     storm.off()
                     log("storm over (rounds)")
-                retries, aged = procs.advance_clock(self.cr)
+                retries, aged = db.advance_clock(self.cr)
                 rounds += 1
                 log(
                     f"round {rounds}: clock moved on ({retries} retries due, "
@@ -334,7 +295,7 @@ class Suite:
     def report(self, storm):
         messages = procs.sim_call(self.sim_url, "/_sim/messages")["messages"]
         callback_log = procs.sim_call(self.sim_url, "/_sim/callbacks")["callbacks"]
-        rows = procs.final_rows(self.cr, self.uuids)
+        rows = db.final_rows(self.cr, self.uuids)
         facts = {
             "faults": storm.consumed,
             "stuck_after_kills": self.stuck_after_kills,
