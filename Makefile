@@ -1,6 +1,6 @@
 # sms_twilio_gateway: the two commands of the README, and the developers' extras.
 # Each target does its own set-up (scripts/setup.sh, idempotent).
-.PHONY: run test lint bench setup simulator clean
+.PHONY: run test lint bench faults setup simulator clean
 
 run:  ## Odoo on http://localhost:8069 with demo data, the addon and the Twilio simulator
 	@scripts/run.sh
@@ -13,6 +13,9 @@ lint:  ## ruff and pylint-odoo's mandatory checks
 
 bench:  ## the benchmarks (results go to docs/BENCHMARKS.md by hand)
 	@scripts/bench.sh
+
+faults:  ## the fault suite: kill -9 mid-batch, 429/500/drop/timeout storm, several drainers
+	@scripts/fault_suite.sh $(FAULTS_ARGS)
 
 setup:
 	@scripts/setup.sh
