@@ -194,9 +194,13 @@ class SmsLog(models.Model):
             )
         elif status in TWILIO_TO_SMS_STATE:
             tracker._action_update_from_sms_state(TWILIO_TO_SMS_STATE[status])
-        self.env["sms.sms"].sudo().search(
-            [("uuid", "=", uuid), ("to_delete", "=", False)]
-        ).to_delete = True
+        sms = self.env["sms.sms"].sudo().search([("uuid", "=", uuid)])
+        if not failed and sms.filtered(lambda s: s.failure_type == "sms_review"):
+            # Its fate was unknown: Twilio's word settles it, it was sent.
+            sms.write(
+                {"state": "pending", "failure_type": False, "gateway_reason": False}
+            )
+        sms.filtered(lambda s: not s.to_delete).to_delete = True
         return True
 
     @api.model

@@ -5,7 +5,8 @@
 # database with demo data where the addon is installed and its tests run
 # together with Odoo's own tests of sms, sms_twilio, mass_mailing_sms and
 # phone_validation. Exits non-zero on any failure, on a module load error and
-# when a browser tour was skipped. Ends with one line: `N passed, N failed`.
+# when a browser tour was skipped; then the fault suite (scripts/fault_suite.py)
+# against real Odoo processes. Ends with one line: `N passed, N failed`.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,5 +42,12 @@ HTTP_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
     ' (ERROR|CRITICAL) | FAIL: | ERROR: |odoo\.tests\.result: |skipped .* : |modules loaded in'
 odoo_rc=${PIPESTATUS[0]}
 
+echo "== fault suite (kill -9 mid-batch, 429/500/503/drop/timeout storm, 3 drainers) =="
+FAULTS_LOG="$VAR/test-faults.log"
+"$ROOT/scripts/fault_suite.sh" --fresh > "$FAULTS_LOG" 2>&1
+faults_rc=$?
+grep -E '^(PASS|FAIL|fault suite:)' "$FAULTS_LOG"
+
 "$PY" "$ROOT/scripts/test_summary.py" --pytest-xml "$VAR/pytest.xml" --pytest-rc "$pytest_rc" \
-    --odoo-log "$LOG" --odoo-rc "$odoo_rc" --lint-rc "$lint_rc"
+    --odoo-log "$LOG" --odoo-rc "$odoo_rc" --lint-rc "$lint_rc" \
+    --faults-log "$FAULTS_LOG" --faults-rc "$faults_rc"

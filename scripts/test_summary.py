@@ -10,6 +10,7 @@ import argparse
 import re
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 RESULT_RE = re.compile(
     r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests"
@@ -69,6 +70,21 @@ def odoo_counts(path):
     return run - failed - skipped, failed, skipped, problems
 
 
+def fault_counts(path):
+    """(passed, failed) checks of the fault suite, from its last line."""
+    if not path:
+        return 0, 0
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return 0, 0
+    found = re.findall(r"^fault suite: (\d+) passed, (\d+) failed$", text, re.M)
+    if not found:
+        return 0, 0
+    passed, failed = found[-1]
+    return int(passed), int(failed)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pytest-xml", required=True)
@@ -76,6 +92,8 @@ def main():
     parser.add_argument("--odoo-log", required=True)
     parser.add_argument("--odoo-rc", type=int, required=True)
     parser.add_argument("--lint-rc", type=int, default=0)
+    parser.add_argument("--faults-log", help="output of scripts/fault_suite.sh")
+    parser.add_argument("--faults-rc", type=int, default=0)
     args = parser.parse_args()
 
     ok = True
@@ -91,15 +109,28 @@ def main():
         problems.append("odoo-bin exited with %s" % args.odoo_rc)
     if args.lint_rc != 0:
         problems.append("lint failed (scripts/lint.sh)")
+    fa_passed, fa_failed = fault_counts(args.faults_log)
+    if args.faults_log and (args.faults_rc != 0 or fa_passed == 0) and not fa_failed:
+        problems.append("the fault suite did not run (exit %s)" % args.faults_rc)
     for problem in problems:
         print("PROBLEM:", problem)
-    passed = py_passed + od_passed
-    failed = py_failed + od_failed + (1 if problems and not od_failed else 0)
+    passed = py_passed + od_passed + fa_passed
+    failed = py_failed + od_failed + fa_failed
+    failed += 1 if problems and not (od_failed or fa_failed) else 0
     ok = ok and not problems and failed == 0
     print(
         "pytest: %d passed, %d failed, %d skipped; odoo: %d passed, %d failed, "
-        "%d skipped"
-        % (py_passed, py_failed, py_skipped, od_passed, od_failed, od_skipped)
+        "%d skipped; fault suite: %d passed, %d failed"
+        % (
+            py_passed,
+            py_failed,
+            py_skipped,
+            od_passed,
+            od_failed,
+            od_skipped,
+            fa_passed,
+            fa_failed,
+        )
     )
     print("%d passed, %d failed" % (passed, failed))
     return 0 if ok else 1

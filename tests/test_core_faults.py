@@ -126,6 +126,20 @@ class TestCoreFaults(GatewayCase):
         self.assertNotEqual(sms.failure_type, "sms_review")
         self.assertEqual(message.notification_ids.notification_status, "sent")
 
+    def test_a_late_callback_settles_an_sms_to_review(self):
+        """Recovery flagged it (no word from Twilio yet); then Twilio says it
+        was delivered: the SMS and the chatter say so, not "to review"."""
+        self.sim.add_fault("drop", count=1, scope="messages")
+        message = self.send_to_partner(self.partner, "answer lost")
+        sms = self.sms_of(message)
+        self.assertEqual(sms.failure_type, "sms_review")
+        self.env["sms.log"]._gateway_status_callback(
+            sms.uuid, "delivered", message_sid="SM" + "2" * 32
+        )
+        self.assertEqual((sms.state, sms.failure_type), ("pending", False))
+        self.assertEqual(sms.gateway_log_id.status, "delivered")
+        self.assertEqual(message.notification_ids.notification_status, "sent")
+
     def test_a_mailing_stays_sending_until_its_queue_is_empty(self):
         self.env["ir.config_parameter"].set_param("sms_twilio.session.batch.size", 2)
         mlist = self.env["mailing.list"].create(

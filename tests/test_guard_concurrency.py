@@ -68,13 +68,12 @@ class TestGuardConcurrency(BaseCase):
         errors = []
 
         def sender(env, batch):
-            cr = env.cr
             company = env["res.company"].browse(self.company_id)
             first = True
             for _attempt in range(20):
                 try:
                     # The snapshot is taken here, before the other one commits.
-                    cr.execute("SELECT 1")
+                    env.cr.execute("SELECT 1")
                     if first:
                         barrier.wait(30)
                         first = False
@@ -87,10 +86,10 @@ class TestGuardConcurrency(BaseCase):
                     )
                     sms._gateway_send(company)
                     # What a claim counts is the log: no dispatch needed.
-                    cr.postcommit.clear()
-                    cr.commit()
+                    env.cr.postcommit.clear()
+                    env.cr.commit()
                 except psycopg2.errors.SerializationFailure:
-                    cr.rollback()  # Odoo retries the request
+                    env.cr.rollback()  # Odoo retries the request
                     continue
                 except Exception as error:  # noqa: BLE001 - reported below
                     errors.append(error)

@@ -44,6 +44,28 @@ class TestLineTypeLookup(GatewayCase):
         self.assertEqual(message.notification_ids.failure_type, "sms_landline")
         self.assertEqual(self.sim_messages(), [])
 
+    def test_lookups_are_billed_to_the_company_that_asked(self):
+        """Each company's numbers are looked up on its own Twilio account."""
+        self.company.sms_lookup_policy = "intake"
+        other = self.env["res.company"].create({"name": "Other Co"})
+        other._gateway_use_sandbox(self.sim_server.url)
+        # A wrong token: a lookup made on its account is refused, visibly.
+        other.write({"sms_lookup_policy": "intake", "sms_twilio_auth_token": "x"})
+        ours, theirs = self.env["res.partner"].create(
+            [
+                {"name": "Ours", "phone": "+32470201001"},
+                {"name": "Theirs", "phone": "+32470201002", "company_id": other.id},
+            ]
+        )
+        self.run_cron("sms_twilio_gateway.ir_cron_sms_number_lookup")
+        facts = self.env["sms.number"].search(
+            [("number", "in", ["+32470201001", "+32470201002"])], order="number"
+        )
+        self.assertEqual(facts.lookup_company_id, self.company | other)
+        self.assertEqual(facts[0].line_type, "mobile")
+        self.assertFalse(facts[0].lookup_error)
+        self.assertTrue(facts[1].lookup_error, "looked up on the other account")
+
     def test_first_send_refreshes_after_its_age(self):
         self.company.write(
             {"sms_lookup_policy": "first_send", "sms_lookup_refresh_days": 30}
