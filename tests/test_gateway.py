@@ -531,6 +531,7 @@ class TestGatewayMore(GatewayCase):
             }
         )
         event._do_sms_reminder(alarm)
+        self.commit()  # the reminder cron's commit dispatches what it sent
         self.run_queue()
         numbers = [m["to"] for m in self.sim_messages()]
         self.assertIn("+32470123456", numbers)
