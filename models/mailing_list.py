@@ -81,16 +81,17 @@ class MailingList(models.Model):
         company = self.env.company
         now = fields.Datetime.now()
         everyone = [request for batch in asks.values() for request in batch]
-        numbers = {n for n in gateway._normalise(company, everyone).values() if n}
-        facts = gateway._facts(company, everyone, numbers, now)
         rules = gateway._rules(company)
+        checks = policy.check_numbers(everyone, rules)
+        numbers = {check.e164 for check in checks.values() if check.e164}
+        facts = gateway._facts(company, everyone, numbers, now)
         for mlist in self:
             figures = dict.fromkeys(names, 0)
             batch = asks.get(mlist._origin.id, [])
             figures["sms_count_opted_out"] = len(
                 members.get(mlist._origin.id, [])
             ) - len(batch)
-            for verdict in policy.decide(batch, facts, rules, now).values():
+            for verdict in policy.decide(batch, facts, rules, now, checks).values():
                 if verdict.outcome in (policy.SEND, policy.DEFER):
                     figures["sms_count_reachable"] += 1
                 else:

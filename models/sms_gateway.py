@@ -33,6 +33,7 @@ class SmsGateway(models.AbstractModel):
             if company.sms_quiet_hours_enabled
             else None,
             default_timezone=company.partner_id.tz or self.env.user.tz or "UTC",
+            default_region=company.country_id.code or None,
         )
 
     @api.model
@@ -47,8 +48,9 @@ class SmsGateway(models.AbstractModel):
             policy is "at first send" (a failed lookup never blocks)
         """
         now = now or fields.Datetime.now()
-        checked = self._normalise(company, requests)
-        numbers = {e164 for e164 in checked.values() if e164}
+        rules = self._rules(company)
+        checks = policy.check_numbers(requests, rules)
+        numbers = {check.e164 for check in checks.values() if check.e164}
         if guard:
             self._guard(company, requests, numbers)
         if lookup and company.sms_lookup_policy == "first_send":
@@ -56,26 +58,11 @@ class SmsGateway(models.AbstractModel):
                 numbers, company, company.sms_lookup_refresh_days
             )
         facts = self._facts(company, requests, numbers, now)
-        return policy.decide(requests, facts, self._rules(company), now)
-
-    @api.model
-    def _normalise(self, company, requests):
-        """E.164 of each request's number ({key: e164 or None})."""
-        region = company.country_id.code or None
-        result = {}
-        for request in requests:
-            check = policy.phone_numbers.check_number(
-                request.number, request.region or region
-            )
-            result[request.key] = check.e164
-        return result
+        return policy.decide(requests, facts, rules, now, checks)
 
     @api.model
     def _guard(self, company, requests, numbers):
-        authors = {
-            r.author for r in requests if r.kind == policy.INTERACTIVE and r.author
-        }
-        keys = [f"rate:{company.id}:{author}" for author in authors]
+        keys = [f"rate:{company.id}:{author}" for author in _rated_authors(requests)]
         keys += [f"dup:{company.id}:{number}" for number in numbers]
         self.env["sms.guard"]._touch(keys)
 
@@ -127,9 +114,7 @@ class SmsGateway(models.AbstractModel):
 
     @api.model
     def _rate_used(self, company, requests, now):
-        authors = {
-            r.author for r in requests if r.kind == policy.INTERACTIVE and r.author
-        }
+        authors = _rated_authors(requests)
         if not authors or not company.sms_rate_limit:
             return {}
         groups = (
@@ -299,3 +284,8 @@ class SmsGateway(models.AbstractModel):
                 allowance.total_left is not None and total > allowance.total_left
             ),
         }
+
+
+def _rated_authors(requests):
+    """The authors whose SMS of this batch the rate limit counts."""
+    return {r.author for r in requests if r.kind == policy.INTERACTIVE and r.author}

@@ -76,6 +76,13 @@ class TestCoreFaults(GatewayCase):
         facts = self.env["sms.number"].search([("number", "=", "+32470555002")])
         self.assertTrue(facts.lookup_error, "the failed lookup is recorded")
 
+    def test_a_national_number_is_read_with_the_company_country(self):
+        """No contact, no country: the company's (Belgium) reads the number."""
+        sms = self.env["sms.sms"].create({"number": "0470 55 70 01", "body": "hi"})
+        self.run_queue()
+        self.assertEqual([m["to"] for m in self.sim_messages()], ["+32470557001"])
+        self.assertEqual(sms.state, "pending")
+
     def test_a_sender_id_starting_with_mg_is_not_a_messaging_service(self):
         self.company.sms_alphanumeric_sender = "MGARAGE"
         france = self.env["res.partner"].create({"name": "FR", "phone": "+33612345670"})

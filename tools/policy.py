@@ -66,6 +66,7 @@ class Rules:
     rate_limit: int = 0  # SMS per author per minute, 0: none
     quiet_hours: tuple[float, float] | None = None  # (from, until) local hours
     default_timezone: str = "UTC"
+    default_region: str | None = None  # the company's country, for national numbers
 
 
 @dataclass(frozen=True)
@@ -147,15 +148,32 @@ def max_characters(encoding: str, max_segments: int) -> int:
     return min(capacity, segments.MAX_BODY_CHARS)
 
 
+def check_numbers(requests: list[Request], rules: Rules) -> dict:
+    """``{request.key: NumberCheck}``: each number read once, with the
+    recipient's country, else the company's."""
+    return {
+        request.key: phone_numbers.check_number(
+            request.number, request.region or rules.default_region
+        )
+        for request in requests
+    }
+
+
 def decide(
-    requests: list[Request], facts: Facts, rules: Rules, now: datetime
+    requests: list[Request],
+    facts: Facts,
+    rules: Rules,
+    now: datetime,
+    checks: dict | None = None,
 ) -> dict[object, Verdict]:
     """The verdict of each request, in the design's order of checks.
 
     Requests of one batch see each other: the same text to the same number
     twice is sent once, and an author's SMS count towards their rate limit in
-    order. ``now`` is naive or aware UTC.
+    order. ``now`` is naive or aware UTC. ``checks``: the numbers already read
+    by :func:`check_numbers` (the facts were loaded for them).
     """
+    checks = checks if checks is not None else check_numbers(requests, rules)
     now_utc = now if now.tzinfo else now.replace(tzinfo=UTC)
     rate_used = dict(facts.rate_used)
     seen = set()
@@ -166,7 +184,7 @@ def decide(
         if body not in infos:
             infos[body] = segments.count_segments(body, rules.smart_encoding)
         info = infos[body]
-        check = phone_numbers.check_number(request.number, request.region)
+        check = checks[request.key]
         outcome, failure_type, reason, *extra = _check(
             request, check, info, body, facts, rules, rate_used, seen, now_utc
         )

@@ -31,6 +31,15 @@ def test_allowed_sms_carries_what_twilio_gets():
     assert verdict.text == "Hello"
 
 
+def test_national_numbers_read_with_the_company_country():
+    """A recipient without a country: the company's reads the number."""
+    request = Request(1, "0470 12 34 56", "Hello")
+    assert one(request).failure_type == "sms_number_format"
+    verdict = one(request, rules=Rules(default_region="BE"))
+    assert verdict.sends and verdict.e164 == PAULA
+    assert one(dataclasses.replace(request, region="BE")).e164 == PAULA
+
+
 def test_verdict_is_immutable():
     verdict = one(Request(1, PAULA, "Hello"))
     with pytest.raises(dataclasses.FrozenInstanceError):
