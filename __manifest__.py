@@ -40,6 +40,7 @@
             "sms_twilio_gateway/static/tests/tours/sms_gateway_composer_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_list_send_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_quota_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_picker_tour.js",
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],

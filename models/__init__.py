@@ -1,5 +1,9 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import sms_recipient_mixin
+
+# The gateway first: other models import its words.
+from . import sms_gateway
+from . import sms_gateway_words
 from . import mail_notification
 from . import mail_thread
 from . import mailing_contact
@@ -10,7 +14,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sms_log
-from . import sms_gateway
 from . import sms_dispatch
 from . import sms_gateway_transport
 from . import sms_guard
