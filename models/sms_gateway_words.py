@@ -39,6 +39,8 @@ class SmsGateway(models.AbstractModel):
             "sms_duplicate": env._("Duplicate number"),
             "sms_rate_limit": env._("Rate limit"),
             "sms_quota": env._("Quota reached"),
+            "sms_country": env._("Country not allowed"),
+            "sms_daily_cap": env._("Daily cap reached"),
             "sms_review": env._("Fate unknown (review)"),
             UNSUBSCRIBED: env._("Unsubscribed from the list"),
         }

@@ -25,6 +25,10 @@ function gatewayFailureLabel(failureType) {
             return _t("Rate limit");
         case "sms_quota":
             return _t("Quota reached");
+        case "sms_country":
+            return _t("Country not allowed");
+        case "sms_daily_cap":
+            return _t("Daily cap reached");
         case "sms_review":
             return _t("Fate unknown (review)");
     }
