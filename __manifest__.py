@@ -21,6 +21,7 @@
         "views/sms_number_views.xml",
         "wizards/sms_test_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_rules_views.xml",
         "views/sms_menus.xml",
         # composer, contacts, mailing lists
         "wizards/sms_composer_views.xml",

@@ -51,6 +51,13 @@ class ResConfigSettings(models.TransientModel):
     )
     sms_quiet_start = fields.Float(related="company_id.sms_quiet_start", readonly=False)
     sms_quiet_end = fields.Float(related="company_id.sms_quiet_end", readonly=False)
+    sms_legal_quiet_hours = fields.Boolean(
+        related="company_id.sms_legal_quiet_hours", readonly=False
+    )
+    sms_country_ids = fields.Many2many(
+        related="company_id.sms_country_ids", readonly=False
+    )
+    sms_daily_cap = fields.Integer(related="company_id.sms_daily_cap", readonly=False)
     sms_max_segments = fields.Integer(
         related="company_id.sms_max_segments", readonly=False
     )
