@@ -8,6 +8,12 @@ class ResConfigSettings(models.TransientModel):
     sms_gateway_enabled = fields.Boolean(
         related="company_id.sms_gateway_enabled", readonly=False
     )
+    sms_inbox_user_ids = fields.Many2many(
+        related="company_id.sms_inbox_user_ids", readonly=False
+    )
+    sms_inbox_channel_id = fields.Many2one(
+        related="company_id.sms_inbox_channel_id", readonly=False
+    )
     sms_twilio_sandbox = fields.Boolean(
         related="company_id.sms_twilio_sandbox",
         readonly=False,
