@@ -44,11 +44,8 @@
             "sms_twilio_gateway/static/tests/tours/sms_gateway_composer_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_list_send_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_quota_tour.js",
-<<<<<<< HEAD
             "sms_twilio_gateway/static/tests/tours/sms_gateway_picker_tour.js",
-=======
             "sms_twilio_gateway/static/tests/tours/sms_inbox_tour.js",
->>>>>>> main
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],
