@@ -1,5 +1,6 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import sms_recipient_mixin
+
 # The gateway first: other models import its words.
 from . import sms_gateway
 from . import sms_gateway_words
