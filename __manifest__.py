@@ -37,6 +37,7 @@
             # backend assets
             "sms_twilio_gateway/static/src/core/sms_gateway.scss",
             "sms_twilio_gateway/static/src/core/notification_model_patch.js",
+            "sms_twilio_gateway/static/src/core/settings_anchor_patch.js",
             "sms_twilio_gateway/static/src/inbox/**/*",
         ],
         "web.assets_tests": [
@@ -49,6 +50,7 @@
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

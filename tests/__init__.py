@@ -8,6 +8,7 @@ from . import test_inbound_robustness
 from . import test_inbound_concurrency
 from . import test_security
 from . import test_settings
+from . import test_settings_flow
 from . import test_composer
 from . import test_composer_picker
 from . import test_mailing_list
