@@ -241,8 +241,9 @@ class SmsLog(models.Model):
 
     @api.model
     def _gateway_receive(
-        self, company, message_sid, from_number, to_number, body, media
-    ):
+        self, company, message_sid, from_number, to_number, body, media,
+        opt_out_type=None,
+    ):  # fmt: skip
         """Handle an inbound SMS; return the TwiML answer.
 
         Keywords (the whole message) opt out, opt back in or ask for help; any
@@ -261,7 +262,8 @@ class SmsLog(models.Model):
         check = phone_numbers.check_number(from_number)
         number = check.e164 or from_number or "-"
         opt_out, opt_in, help_words = company._gateway_keywords()
-        keyword = keywords.classify(
+        # Twilio's Advanced Opt-Out matched a keyword of its own: honoured.
+        keyword = keywords.from_opt_out_type(opt_out_type) or keywords.classify(
             body, opt_out=opt_out, opt_in=opt_in, help=help_words
         )
         log_values = {
@@ -283,6 +285,10 @@ class SmsLog(models.Model):
             log.write(dict(log_values, error_reason=reason))
             return str(response)
         self.env["sms.number"]._gateway_get([number])._gateway_record_delivery()
+        if not keyword:
+            self.env["sms.probable.opt.out"]._gateway_consider(
+                log, number, body, company
+            )
         blacklist = self.env["phone.blacklist"].sudo()
         reply = None
         if keyword == "opt_out":
@@ -300,7 +306,7 @@ class SmsLog(models.Model):
         if keyword:
             partner = self._gateway_partner_for(number, company, create=False)
             log.write(dict(log_values, partner_id=partner.id))
-            if reply:
+            if reply and not opt_out_type:  # else Twilio answered it already
                 response.message(reply)
             return str(response)
         record, partner, last = self._gateway_thread_for(number, company)

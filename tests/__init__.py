@@ -15,3 +15,4 @@ from . import test_journeys
 from . import test_core_faults
 from . import test_guard_concurrency
 from . import test_destination_rules
+from . import test_probable_opt_out
