@@ -96,6 +96,18 @@ class ResCompany(models.Model):
         help="Replace look-alike characters (curly quotes, dashes...) with GSM-7 "
         "ones, as Twilio's Smart Encoding does, so that SMS cost fewer segments.",
     )
+    # SMS from numbers nobody holds (issue 10: conversations)
+    sms_inbox_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_sms_inbox_user_rel",
+        string="Users receiving unassigned SMS",
+        domain=[("share", "=", False)],
+    )
+    sms_inbox_channel_id = fields.Many2one(
+        "discuss.channel",
+        "Channel receiving unassigned SMS",
+        domain=[("channel_type", "=", "channel")],
+    )
     sms_lookup_policy = fields.Selection(
         [
             ("intake", "When a number is entered"),
@@ -265,3 +277,18 @@ class ResCompany(models.Model):
             lambda c: to_number in c.sms_twilio_number_ids.mapped("number")
         )
         return (owner or companies)[:1]
+
+    def _gateway_in_team(self, user):
+        """Whether ``user`` answers this company's unassigned SMS.
+
+        Without a team, every SMS user does.
+        """
+        self.ensure_one()
+        company = self.sudo()
+        if not company.sms_inbox_user_ids and not company.sms_inbox_channel_id:
+            return True
+        return user in company.sms_inbox_user_ids or bool(
+            company.sms_inbox_channel_id.channel_member_ids.filtered(
+                lambda member: member.partner_id == user.partner_id
+            )
+        )

@@ -85,8 +85,8 @@ class SmsLog(models.Model):
     failure_type = fields.Char()
     error_code = fields.Integer()
     error_reason = fields.Char("Reason")
-    price_estimate = fields.Float(digits=(12, 5))
-    price = fields.Float("Price (Twilio)", digits=(12, 5))
+    price_estimate = fields.Float(digits=(12, 4))
+    price = fields.Float("Price (Twilio)", digits=(12, 4))
     price_unit = fields.Char()
     user_id = fields.Many2one("res.users", index=True)
     company_id = fields.Many2one(
@@ -113,6 +113,21 @@ class SmsLog(models.Model):
     _twilio_sid_unique = models.Constraint(
         "unique(twilio_sid)", "A Twilio message is logged once."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        self.env["sms.thread"]._gateway_touch(logs)
+        return logs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "status" in vals:
+            # Open conversations show each message's delivery status live.
+            self.env["sms.thread"]._gateway_for_logs(
+                self.filtered(lambda log: not log.mailing_id)
+            )._gateway_notify()
+        return result
 
     def _gateway_update_status(self, status, **values):
         """Move forward only; return the logs that actually changed."""
@@ -186,6 +201,9 @@ class SmsLog(models.Model):
                 self.env["phone.blacklist"].sudo()._add(
                     [log.number],
                     message=self.env._("Twilio reported that this number opted out."),
+                )
+                self.env["sms.consent"]._record(
+                    [log.number], "opt_out", "twilio_21610", company=company
                 )
         tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)])
         if failed:
@@ -304,22 +322,18 @@ class SmsLog(models.Model):
         elif keyword == "help":
             reply = company.sms_help_reply
         if keyword:
-            partner = self._gateway_partner_for(number, company, create=False)
-            log.write(dict(log_values, partner_id=partner.id))
+            self.env["sms.consent"]._gateway_keyword(
+                log,
+                log_values,
+                keyword,
+                reply,
+                company,
+                source="twilio_advanced" if opt_out_type else "keyword",
+            )
             if reply and not opt_out_type:  # else Twilio answered it already
                 response.message(reply)
             return str(response)
-        record, partner, last = self._gateway_thread_for(number, company)
-        message = record._gateway_post_inbound(body, media, partner, last.user_id)
-        log.write(
-            dict(
-                log_values,
-                partner_id=partner.id,
-                res_model=record._name,
-                res_id=record.id,
-                mail_message_id=message.id,
-            )
-        )
+        self.env["sms.thread"]._gateway_deliver(log, log_values, media, company)
         return str(response)
 
     @api.model
@@ -356,47 +370,3 @@ class SmsLog(models.Model):
         except psycopg2.errors.UniqueViolation:
             return self.browse()
         return self.browse(log_id)
-
-    @api.model
-    def _gateway_partner_for(self, number, company, create=True):
-        """The newest contact holding this number (created when there is none)."""
-        partner = (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [
-                    ("phone_sanitized", "=", number),
-                    ("company_id", "in", [False, company.id]),
-                ],
-                order="id desc",
-                limit=1,
-            )
-        )
-        if not partner and create:
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create({"name": number, "phone": number, "company_id": company.id})
-            )
-        return partner
-
-    @api.model
-    def _gateway_thread_for(self, number, company):
-        """(record, author partner, last outbound log) for a reply from ``number``."""
-        last = self.sudo().search(
-            [
-                ("direction", "=", "outbound"),
-                ("number", "=", number),
-                ("company_id", "=", company.id),
-                ("status", "not in", ("blocked", "canceled")),
-            ],
-            order="id desc",
-            limit=1,
-        )
-        partner = last.partner_id or self._gateway_partner_for(number, company)
-        record = self.env["res.partner"].browse()
-        if last.res_model and last.res_id and last.res_model in self.env:
-            model = self.env[last.res_model].sudo()
-            if hasattr(model, "message_post"):
-                record = model.browse(last.res_id).exists()
-        return record or partner, partner, last

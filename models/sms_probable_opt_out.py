@@ -76,6 +76,7 @@ class SmsProbableOptOut(models.Model):
     def action_confirm(self):
         """Opt the numbers out, as the manager decided."""
         pending = self.filtered(lambda r: r.state == "pending")
+        reason = self.env._("A manager read this reply as an opt-out.")
         for request in pending:
             self.env["phone.blacklist"].sudo()._add(
                 [request.number],
@@ -85,6 +86,15 @@ class SmsProbableOptOut(models.Model):
                     user=self.env.user.name,
                     body=request.body or "",
                 ),
+            )
+            self.env["sms.consent"]._record(
+                [request.number],
+                "opt_out",
+                "user",
+                user=self.env.user,
+                text=request.body,
+                reason=reason,
+                company=request.company_id,
             )
         pending._gateway_decide("confirmed")
 

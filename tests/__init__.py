@@ -8,11 +8,16 @@ from . import test_inbound_robustness
 from . import test_inbound_concurrency
 from . import test_security
 from . import test_settings
+from . import test_settings_flow
 from . import test_composer
+from . import test_composer_picker
+from . import test_log_display
 from . import test_mailing_list
 from . import test_ui
 from . import test_journeys
 from . import test_core_faults
 from . import test_guard_concurrency
+from . import test_inbox
+from . import test_inbox_ui
 from . import test_destination_rules
 from . import test_probable_opt_out

@@ -73,6 +73,11 @@ class TestProbableOptOut(GatewayHttpCase):
         self.assertEqual(dismiss.state, "dismissed")
         self.assertTrue(self.blacklisted())
         self.assertFalse(self.blacklisted("+32470999888"))
+        consent = self.env["sms.consent"].sudo().search([("number", "=", PAULA)])
+        self.assertEqual(
+            (consent.kind, consent.source, consent.user_id, consent.text),
+            ("opt_out", "user", self.user_manager, "unsubscribe me"),
+        )
         self.assertEqual(Queue.browse(confirm.id).days_left, 0, "nothing left to do")
 
     def test_plain_users_cannot_read_the_queue(self):
@@ -87,6 +92,8 @@ class TestProbableOptOut(GatewayHttpCase):
         self.assertTrue(self.blacklisted())
         self.assertNotIn("<Message>", answer)
         self.assertFalse(self.queue())
+        consent = self.env["sms.consent"].sudo().search([("number", "=", PAULA)])
+        self.assertEqual((consent.kind, consent.source), ("opt_out", "twilio_advanced"))
         self.post_inbound("Reprendre", OptOutType="START")
         self.assertFalse(self.blacklisted())
         answer = self.post_inbound("Aide", OptOutType="HELP")

@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("sms_gateway_composer_tour", {
         {
             content: "The figures follow: characters, segments, encoding and why",
             trigger:
-                ".modal .o_sms_gateway_characters:contains(10):contains(1,600)" +
+                ".modal .o_sms_gateway_characters:contains(10 / 670 characters)" +
                 ":has(~ .o_sms_gateway_encoding:contains(UCS-2):contains(’))",
         },
         {
