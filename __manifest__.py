@@ -39,6 +39,8 @@
             "sms_twilio_gateway/static/src/core/sms_gateway.scss",
             "sms_twilio_gateway/static/src/core/notification_model_patch.js",
             "sms_twilio_gateway/static/src/core/settings_anchor_patch.js",
+            "sms_twilio_gateway/static/src/core/sms_status_patch.js",
+            "sms_twilio_gateway/static/src/core/sms_status_patch.xml",
             "sms_twilio_gateway/static/src/inbox/**/*",
         ],
         "web.assets_tests": [

@@ -6,6 +6,7 @@ from . import sms_gateway
 from . import sms_gateway_words
 from . import ir_websocket
 from . import mail_message
+from . import mail_message_scheduled
 from . import mail_notification
 from . import mail_thread
 from . import mailing_contact

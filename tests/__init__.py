@@ -12,6 +12,7 @@ from . import test_settings_flow
 from . import test_composer
 from . import test_composer_picker
 from . import test_log_display
+from . import test_chatter_status
 from . import test_mailing_list
 from . import test_ui
 from . import test_journeys
