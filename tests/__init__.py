@@ -14,3 +14,4 @@ from . import test_ui
 from . import test_journeys
 from . import test_core_faults
 from . import test_guard_concurrency
+from . import test_throughput
