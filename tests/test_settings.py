@@ -40,6 +40,8 @@ GATEWAY_FIELDS = [
     "sms_opt_out_reply",
     "sms_opt_in_reply",
     "sms_help_reply",
+    "sms_inbox_user_ids",
+    "sms_inbox_channel_id",
 ]
 
 
