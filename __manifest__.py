@@ -37,6 +37,9 @@
             # backend assets
             "sms_twilio_gateway/static/src/core/sms_gateway.scss",
             "sms_twilio_gateway/static/src/core/notification_model_patch.js",
+            "sms_twilio_gateway/static/src/core/settings_anchor_patch.js",
+            "sms_twilio_gateway/static/src/core/sms_status_patch.js",
+            "sms_twilio_gateway/static/src/core/sms_status_patch.xml",
             "sms_twilio_gateway/static/src/inbox/**/*",
         ],
         "web.assets_tests": [
@@ -44,10 +47,12 @@
             "sms_twilio_gateway/static/tests/tours/sms_gateway_composer_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_list_send_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_quota_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_picker_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_inbox_tour.js",
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

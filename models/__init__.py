@@ -1,7 +1,12 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import sms_recipient_mixin
+
+# The gateway first: other models import its words.
+from . import sms_gateway
+from . import sms_gateway_words
 from . import ir_websocket
 from . import mail_message
+from . import mail_message_scheduled
 from . import mail_notification
 from . import mail_thread
 from . import mailing_contact
@@ -14,7 +19,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sms_log
-from . import sms_gateway
+from . import sms_log_display
 from . import sms_dispatch
 from . import sms_gateway_transport
 from . import sms_guard

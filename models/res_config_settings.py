@@ -1,5 +1,5 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -89,6 +89,19 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sms_opt_in_reply", readonly=False
     )
     sms_help_reply = fields.Char(related="company_id.sms_help_reply", readonly=False)
+
+    @api.onchange("sms_provider")
+    def _onchange_sms_provider_gateway(self):
+        # Setting Twilio up from Settings governs the company's SMS: an admin
+        # who wants Odoo's plain provider switches the gateway off on purpose
+        # (and is warned). Only a change to Twilio does it, so that saving
+        # other settings never undoes that choice.
+        if (
+            self.sms_provider == "twilio"
+            and self.company_id.sms_provider != "twilio"
+            and not self.sms_gateway_enabled
+        ):
+            self.sms_gateway_enabled = True
 
     def action_open_sms_test_wizard(self):
         return {

@@ -284,9 +284,7 @@ class SmsGateway(models.AbstractModel):
         info = policy.segments.count_segments(
             body or "", smart_encoding=company.sms_smart_encoding
         )
-        labels = dict(
-            self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env)
-        )
+        labels = self._labels()
         excluded = Counter()
         total = sendable = 0
         ordered = []
@@ -294,7 +292,7 @@ class SmsGateway(models.AbstractModel):
             verdict = verdicts[index]
             refused = verdict.outcome in (policy.BLOCK, policy.DROP)
             if refused:
-                excluded[labels.get(verdict.failure_type, verdict.failure_type)] += 1
+                excluded[self._label(verdict.failure_type, labels)] += 1
             else:
                 sendable += 1
                 total += verdict.info.segments

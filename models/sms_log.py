@@ -85,8 +85,8 @@ class SmsLog(models.Model):
     failure_type = fields.Char()
     error_code = fields.Integer()
     error_reason = fields.Char("Reason")
-    price_estimate = fields.Float(digits=(12, 5))
-    price = fields.Float("Price (Twilio)", digits=(12, 5))
+    price_estimate = fields.Float(digits=(12, 4))
+    price = fields.Float("Price (Twilio)", digits=(12, 4))
     price_unit = fields.Char()
     user_id = fields.Many2one("res.users", index=True)
     company_id = fields.Many2one(

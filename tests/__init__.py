@@ -8,7 +8,11 @@ from . import test_inbound_robustness
 from . import test_inbound_concurrency
 from . import test_security
 from . import test_settings
+from . import test_settings_flow
 from . import test_composer
+from . import test_composer_picker
+from . import test_log_display
+from . import test_chatter_status
 from . import test_mailing_list
 from . import test_ui
 from . import test_journeys
