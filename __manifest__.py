@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "views/res_config_settings_rules_views.xml",
         "views/sms_menus.xml",
+        "views/sms_probable_opt_out_views.xml",
         # composer, contacts, mailing lists
         "wizards/sms_composer_views.xml",
         "wizards/sms_list_send_views.xml",
@@ -49,6 +50,7 @@
             "sms_twilio_gateway/static/tests/tours/sms_gateway_quota_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_picker_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_inbox_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_probable_opt_out_tour.js",
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],

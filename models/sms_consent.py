@@ -91,7 +91,9 @@ class SmsConsent(models.Model):
         )
 
     @api.model
-    def _gateway_keyword(self, log, log_values, keyword, reply, company):
+    def _gateway_keyword(
+        self, log, log_values, keyword, reply, company, source="keyword"
+    ):
         """An inbound keyword: logged, a consent record, a line in the chatter.
 
         So that the opt-out history shows where people look: what was
@@ -104,7 +106,7 @@ class SmsConsent(models.Model):
         text = (log_values["body"] or "").strip()
         if keyword in ("opt_out", "opt_in"):
             self._record(
-                [partner or number], keyword, "keyword", text=text, company=company
+                [partner or number], keyword, source, text=text, company=company
             )
         if not partner:
             return

@@ -259,8 +259,9 @@ class SmsLog(models.Model):
 
     @api.model
     def _gateway_receive(
-        self, company, message_sid, from_number, to_number, body, media
-    ):
+        self, company, message_sid, from_number, to_number, body, media,
+        opt_out_type=None,
+    ):  # fmt: skip
         """Handle an inbound SMS; return the TwiML answer.
 
         Keywords (the whole message) opt out, opt back in or ask for help; any
@@ -279,7 +280,8 @@ class SmsLog(models.Model):
         check = phone_numbers.check_number(from_number)
         number = check.e164 or from_number or "-"
         opt_out, opt_in, help_words = company._gateway_keywords()
-        keyword = keywords.classify(
+        # Twilio's Advanced Opt-Out matched a keyword of its own: honoured.
+        keyword = keywords.from_opt_out_type(opt_out_type) or keywords.classify(
             body, opt_out=opt_out, opt_in=opt_in, help=help_words
         )
         log_values = {
@@ -301,6 +303,10 @@ class SmsLog(models.Model):
             log.write(dict(log_values, error_reason=reason))
             return str(response)
         self.env["sms.number"]._gateway_get([number])._gateway_record_delivery()
+        if not keyword:
+            self.env["sms.probable.opt.out"]._gateway_consider(
+                log, number, body, company
+            )
         blacklist = self.env["phone.blacklist"].sudo()
         reply = None
         if keyword == "opt_out":
@@ -317,9 +323,14 @@ class SmsLog(models.Model):
             reply = company.sms_help_reply
         if keyword:
             self.env["sms.consent"]._gateway_keyword(
-                log, log_values, keyword, reply, company
+                log,
+                log_values,
+                keyword,
+                reply,
+                company,
+                source="twilio_advanced" if opt_out_type else "keyword",
             )
-            if reply:
+            if reply and not opt_out_type:  # else Twilio answered it already
                 response.message(reply)
             return str(response)
         self.env["sms.thread"]._gateway_deliver(log, log_values, media, company)

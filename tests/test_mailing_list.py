@@ -330,3 +330,6 @@ class TestMailingListSms(GatewayCase):
             self.assertIn(label, summary)
         self.assertIn("1 segment in all, estimated cost $\xa00.0079", summary)
         self.assertRegex(composer.gateway_cost_label, r"^\$\xa0\d\.\d{4}$")
+        self.assertEqual(wizard.characters_label, "4 / 1,530 characters")
+        self.assertEqual(wizard.cost_label, "$\xa00.0079")
+        self.assertEqual(wizard.segments_label, "1 segment")

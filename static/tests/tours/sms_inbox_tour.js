@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("sms_inbox_reply_tour", {
         {
             content: "The live counter, as in the composer",
             trigger:
-                ".o_sms_inbox_characters:contains(17 / 1,600)" +
+                ".o_sms_inbox_characters:contains(17 / 1,530)" +
                 ":has(~ .o_sms_inbox_segments:contains(1 segment))" +
                 ":has(~ .o_sms_inbox_encoding:contains(GSM-7))",
         },
