@@ -109,6 +109,7 @@ class SmsTwilioGatewayController(SmsTwilioController):
                 to_number=message.to,
                 body=message.body,
                 media=list(message.media),
+                opt_out_type=message.opt_out_type,
             )
         )
         return Response(twiml, status=200, content_type="text/xml")

@@ -17,15 +17,16 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
-from ..tools import billing, segments
+from ..tools import billing, policy, segments
+from .sms_gateway_words import UNSUBSCRIBED
 
 SMS_MARKETING_GROUP = "sms_twilio_gateway.group_sms_marketing"
 # States of a mailing on its way out: reaching them is sending.
 SENDING_STATES = ("in_queue", "sending")
 
 # Keys of the exclusions Odoo's composer makes before the gateway.
-OPTED_OUT_OF_LIST = "list_opt_out"
-DUPLICATE_NUMBER = "duplicate_number"
+OPTED_OUT_OF_LIST = UNSUBSCRIBED
+DUPLICATE_NUMBER = "sms_duplicate"
 
 
 class MailingMailing(models.Model):
@@ -127,10 +128,8 @@ class MailingMailing(models.Model):
         """
         env = self.env
         excluded = {}
-        labels = {
-            OPTED_OUT_OF_LIST: env._("Unsubscribed from the list"),
-            DUPLICATE_NUMBER: env._("Duplicate number (texted once)"),
-        }
+        gateway = env["sms.gateway"]
+        labels = gateway._labels()
         records = env[model].browse(res_ids) if model else None
         to_check = []
         if records:
@@ -158,9 +157,6 @@ class MailingMailing(models.Model):
                 kind="marketing",
             )
         )
-        failure_labels = dict(
-            env["sms.sms"]._fields["failure_type"]._description_selection(env)
-        )
         sendable = []
         for (record, _partner, _number), verdict in zip(
             to_check, preview["verdicts"], strict=True
@@ -168,7 +164,7 @@ class MailingMailing(models.Model):
             failure = verdict.get("failure_type")
             if failure:
                 excluded[failure] = excluded.get(failure, 0) + 1
-                labels.setdefault(failure, failure_labels.get(failure, failure))
+                labels.setdefault(failure, gateway._label(failure, labels))
             else:
                 sendable.append(record)
         total_segments = self._gateway_sms_segments(model, sendable, body, company)
@@ -184,6 +180,7 @@ class MailingMailing(models.Model):
             "segments": total_segments,
             "cost": total_segments * company.sms_segment_price,
             "currency": company.currency_id,
+            "company": company,
             "allowance": allowance,
             "overage_segments": billing.overage_segments(
                 allowance.quota, allowance.used, total_segments
@@ -214,14 +211,26 @@ class MailingMailing(models.Model):
     @api.model
     def _gateway_sms_summary_html(self, preview):
         env = self.env
+        gateway = env["sms.gateway"]
         allowance = preview["allowance"]
+        info = preview["info"]
+        limit = policy.max_characters(
+            info.encoding, preview["company"].sms_max_segments or 0
+        )
         lines = [
+            Markup('<span class="o_sms_gateway_mailing_counter">%s</span>')
+            % env._(
+                "%(characters)s · %(segments)s per SMS · %(encoding)s",
+                characters=gateway._format_characters(info.characters, limit),
+                segments=gateway._format_segments(info.segments),
+                encoding=info.encoding,
+            ),
             Markup("<strong>%s</strong>")
             % env._(
                 "%(sendable)s of %(total)s recipients will receive it.",
                 sendable=preview["sendable"],
                 total=preview["total"],
-            )
+            ),
         ]
         if preview["excluded"]:
             lines.append(
@@ -234,14 +243,11 @@ class MailingMailing(models.Model):
                     ),
                 )
             )
-        cost = formatLang(
-            env, preview["cost"], digits=4, currency_obj=preview["currency"]
-        )
         lines.append(
             env._(
-                "%(segments)s segment(s) in all, estimated cost %(cost)s.",
-                segments=formatLang(env, preview["segments"], digits=0),
-                cost=cost,
+                "%(segments)s in all, estimated cost %(cost)s.",
+                segments=gateway._format_segments(preview["segments"]),
+                cost=gateway._format_cost(preview["cost"], preview["currency"]),
             )
         )
         if allowance.included_left is None:
@@ -249,9 +255,9 @@ class MailingMailing(models.Model):
         else:
             lines.append(
                 env._(
-                    "Quota left this month: %(left)s of %(quota)s segments.",
+                    "Quota left this month: %(left)s of %(quota)s.",
                     left=formatLang(env, allowance.included_left, digits=0),
-                    quota=formatLang(env, allowance.quota, digits=0),
+                    quota=gateway._format_segments(allowance.quota),
                 )
             )
         if preview["over_cap"]:
@@ -266,9 +272,8 @@ class MailingMailing(models.Model):
             lines.append(
                 Markup('<span class="text-warning">%s</span>')
                 % env._(
-                    "%(segments)s segments go over the quota and are billed as "
-                    "overage.",
-                    segments=preview["overage_segments"],
+                    "%(segments)s over the quota, billed as overage.",
+                    segments=gateway._format_segments(preview["overage_segments"]),
                 )
             )
         return Markup("<br/>").join(lines)

@@ -78,11 +78,41 @@ class ResCompany(models.Model):
     sms_quiet_hours_enabled = fields.Boolean("Quiet hours", default=True)
     sms_quiet_start = fields.Float("Sending allowed from", default=9.0)
     sms_quiet_end = fields.Float("Sending allowed until", default=20.0)
+    sms_legal_quiet_hours = fields.Boolean(
+        "US quiet-hour laws",
+        default=True,
+        help="With quiet hours on, marketing and automated SMS to US numbers also "
+        "wait for the window the law allows in the recipient's state (federal "
+        "8:00-21:00, stricter in Florida, Texas, Connecticut...).",
+    )
+    sms_country_ids = fields.Many2many(
+        "res.country",
+        "res_company_sms_country_rel",
+        string="SMS destination countries",
+        help="Only numbers of these countries may be texted. Empty: every country.",
+    )
+    sms_daily_cap = fields.Integer(
+        "Daily SMS cap",
+        help="Most SMS the company may send in a day (its time zone), against "
+        "SMS-pumping fraud. 0: no cap.",
+    )
     sms_max_segments = fields.Integer("Max segments per SMS", default=10)
     sms_smart_encoding = fields.Boolean(
         "Smart encoding",
         help="Replace look-alike characters (curly quotes, dashes...) with GSM-7 "
         "ones, as Twilio's Smart Encoding does, so that SMS cost fewer segments.",
+    )
+    # SMS from numbers nobody holds (issue 10: conversations)
+    sms_inbox_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_sms_inbox_user_rel",
+        string="Users receiving unassigned SMS",
+        domain=[("share", "=", False)],
+    )
+    sms_inbox_channel_id = fields.Many2one(
+        "discuss.channel",
+        "Channel receiving unassigned SMS",
+        domain=[("channel_type", "=", "channel")],
     )
     sms_lookup_policy = fields.Selection(
         [
@@ -125,6 +155,7 @@ class ResCompany(models.Model):
         "sms_max_segments",
         "sms_lookup_refresh_days",
         "sms_auto_block_threshold",
+        "sms_daily_cap",
     )
     def _check_sms_gateway_settings(self):
         """On the company, so that every way of writing them is checked."""
@@ -151,6 +182,7 @@ class ResCompany(models.Model):
                 company.sms_max_segments,
                 company.sms_lookup_refresh_days,
                 company.sms_auto_block_threshold,
+                company.sms_daily_cap,
             )
             if any(number < 0 for number in numbers):
                 raise ValidationError(
@@ -252,3 +284,18 @@ class ResCompany(models.Model):
             lambda c: to_number in c.sms_twilio_number_ids.mapped("number")
         )
         return (owner or companies)[:1]
+
+    def _gateway_in_team(self, user):
+        """Whether ``user`` answers this company's unassigned SMS.
+
+        Without a team, every SMS user does.
+        """
+        self.ensure_one()
+        company = self.sudo()
+        if not company.sms_inbox_user_ids and not company.sms_inbox_channel_id:
+            return True
+        return user in company.sms_inbox_user_ids or bool(
+            company.sms_inbox_channel_id.channel_member_ids.filtered(
+                lambda member: member.partner_id == user.partner_id
+            )
+        )

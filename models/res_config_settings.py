@@ -1,5 +1,5 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -7,6 +7,12 @@ class ResConfigSettings(models.TransientModel):
 
     sms_gateway_enabled = fields.Boolean(
         related="company_id.sms_gateway_enabled", readonly=False
+    )
+    sms_inbox_user_ids = fields.Many2many(
+        related="company_id.sms_inbox_user_ids", readonly=False
+    )
+    sms_inbox_channel_id = fields.Many2one(
+        related="company_id.sms_inbox_channel_id", readonly=False
     )
     sms_twilio_sandbox = fields.Boolean(
         related="company_id.sms_twilio_sandbox",
@@ -50,6 +56,13 @@ class ResConfigSettings(models.TransientModel):
     )
     sms_quiet_start = fields.Float(related="company_id.sms_quiet_start", readonly=False)
     sms_quiet_end = fields.Float(related="company_id.sms_quiet_end", readonly=False)
+    sms_legal_quiet_hours = fields.Boolean(
+        related="company_id.sms_legal_quiet_hours", readonly=False
+    )
+    sms_country_ids = fields.Many2many(
+        related="company_id.sms_country_ids", readonly=False
+    )
+    sms_daily_cap = fields.Integer(related="company_id.sms_daily_cap", readonly=False)
     sms_max_segments = fields.Integer(
         related="company_id.sms_max_segments", readonly=False
     )
@@ -93,6 +106,19 @@ class ResConfigSettings(models.TransientModel):
         default=100,
         help="SMS decided and handed to Twilio per batch of the queue (1-1000).",
     )
+
+    @api.onchange("sms_provider")
+    def _onchange_sms_provider_gateway(self):
+        # Setting Twilio up from Settings governs the company's SMS: an admin
+        # who wants Odoo's plain provider switches the gateway off on purpose
+        # (and is warned). Only a change to Twilio does it, so that saving
+        # other settings never undoes that choice.
+        if (
+            self.sms_provider == "twilio"
+            and self.company_id.sms_provider != "twilio"
+            and not self.sms_gateway_enabled
+        ):
+            self.sms_gateway_enabled = True
 
     def action_open_sms_test_wizard(self):
         return {

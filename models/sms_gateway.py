@@ -35,6 +35,10 @@ class SmsGateway(models.AbstractModel):
             else None,
             default_timezone=company.partner_id.tz or self.env.user.tz or "UTC",
             default_region=company.country_id.code or None,
+            countries=frozenset(company.sms_country_ids.mapped("code")),
+            daily_cap=company.sms_daily_cap or 0,
+            legal_quiet_hours=company.sms_quiet_hours_enabled
+            and company.sms_legal_quiet_hours,
         )
 
     @api.model
@@ -65,6 +69,9 @@ class SmsGateway(models.AbstractModel):
     def _guard(self, company, requests, numbers):
         keys = [f"rate:{company.id}:{author}" for author in _rated_authors(requests)]
         keys += [f"dup:{company.id}:{number}" for number in numbers]
+        if company.sms_daily_cap:
+            # Every sender of the company counts the same day: they conflict.
+            keys.append(f"day:{company.id}")
         self.env["sms.guard"]._touch(keys)
 
     @api.model
@@ -115,6 +122,26 @@ class SmsGateway(models.AbstractModel):
                 (log.mail_message_id.id, log.number) for log in review
             ),
             rate_used=self._rate_used(company, requests, now),
+            daily_used=self._daily_used(company, now),
+        )
+
+    @api.model
+    def _daily_used(self, company, now):
+        """SMS the company sent (or is sending) since its day began."""
+        if not company.sms_daily_cap:
+            return 0
+        zone = company.partner_id.tz or self.env.user.tz or "UTC"
+        return (
+            self.env["sms.log"]
+            .sudo()
+            .search_count(
+                [
+                    ("direction", "=", "outbound"),
+                    ("company_id", "=", company.id),
+                    ("create_date", ">=", policy.day_start(now, zone)),
+                    ("status", "not in", ("blocked", "canceled")),
+                ]
+            )
         )
 
     @api.model
@@ -196,6 +223,18 @@ class SmsGateway(models.AbstractModel):
                     "Rate limit: %(limit)s messages per minute. Try again shortly.",
                     **args,
                 )
+            case "country":
+                return self.env._(
+                    "Numbers of this country (%(country)s) may not be texted: an "
+                    "administrator sets the allowed countries in Settings.",
+                    **args,
+                )
+            case "daily_cap":
+                return self.env._(
+                    "Daily cap reached: the company may send %(cap)s SMS a day. "
+                    "Try again tomorrow, or ask an administrator to raise it.",
+                    **args,
+                )
         return False
 
     @api.model
@@ -250,9 +289,7 @@ class SmsGateway(models.AbstractModel):
         info = policy.segments.count_segments(
             body or "", smart_encoding=company.sms_smart_encoding
         )
-        labels = dict(
-            self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env)
-        )
+        labels = self._labels()
         excluded = Counter()
         total = sendable = 0
         ordered = []
@@ -260,7 +297,7 @@ class SmsGateway(models.AbstractModel):
             verdict = verdicts[index]
             refused = verdict.outcome in (policy.BLOCK, policy.DROP)
             if refused:
-                excluded[labels.get(verdict.failure_type, verdict.failure_type)] += 1
+                excluded[self._label(verdict.failure_type, labels)] += 1
             else:
                 sendable += 1
                 total += verdict.info.segments

@@ -85,8 +85,8 @@ class SmsLog(models.Model):
     failure_type = fields.Char()
     error_code = fields.Integer()
     error_reason = fields.Char("Reason")
-    price_estimate = fields.Float(digits=(12, 5))
-    price = fields.Float("Price (Twilio)", digits=(12, 5))
+    price_estimate = fields.Float(digits=(12, 4))
+    price = fields.Float("Price (Twilio)", digits=(12, 4))
     price_unit = fields.Char()
     user_id = fields.Many2one("res.users", index=True)
     company_id = fields.Many2one(
@@ -145,6 +145,21 @@ class SmsLog(models.Model):
             )
         )
         return dict(rows)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        self.env["sms.thread"]._gateway_touch(logs)
+        return logs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "status" in vals:
+            # Open conversations show each message's delivery status live.
+            self.env["sms.thread"]._gateway_for_logs(
+                self.filtered(lambda log: not log.mailing_id)
+            )._gateway_notify()
+        return result
 
     def _gateway_update_status(self, status, **values):
         """Move forward only; return the logs that actually changed."""
@@ -256,6 +271,9 @@ class SmsLog(models.Model):
                     [log.number],
                     message=self.env._("Twilio reported that this number opted out."),
                 )
+                self.env["sms.consent"]._record(
+                    [log.number], "opt_out", "twilio_21610", company=company
+                )
         tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)])
         if failed:
             tracker._action_update_from_twilio_error(
@@ -309,8 +327,9 @@ class SmsLog(models.Model):
 
     @api.model
     def _gateway_receive(
-        self, company, message_sid, from_number, to_number, body, media
-    ):
+        self, company, message_sid, from_number, to_number, body, media,
+        opt_out_type=None,
+    ):  # fmt: skip
         """Handle an inbound SMS; return the TwiML answer.
 
         Keywords (the whole message) opt out, opt back in or ask for help; any
@@ -329,7 +348,8 @@ class SmsLog(models.Model):
         check = phone_numbers.check_number(from_number)
         number = check.e164 or from_number or "-"
         opt_out, opt_in, help_words = company._gateway_keywords()
-        keyword = keywords.classify(
+        # Twilio's Advanced Opt-Out matched a keyword of its own: honoured.
+        keyword = keywords.from_opt_out_type(opt_out_type) or keywords.classify(
             body, opt_out=opt_out, opt_in=opt_in, help=help_words
         )
         log_values = {
@@ -351,6 +371,10 @@ class SmsLog(models.Model):
             log.write(dict(log_values, error_reason=reason))
             return str(response)
         self.env["sms.number"]._gateway_record_delivery_of(number)
+        if not keyword:
+            self.env["sms.probable.opt.out"]._gateway_consider(
+                log, number, body, company
+            )
         blacklist = self.env["phone.blacklist"].sudo()
         reply = None
         if keyword == "opt_out":
@@ -366,22 +390,18 @@ class SmsLog(models.Model):
         elif keyword == "help":
             reply = company.sms_help_reply
         if keyword:
-            partner = self._gateway_partner_for(number, company, create=False)
-            log.write(dict(log_values, partner_id=partner.id))
-            if reply:
+            self.env["sms.consent"]._gateway_keyword(
+                log,
+                log_values,
+                keyword,
+                reply,
+                company,
+                source="twilio_advanced" if opt_out_type else "keyword",
+            )
+            if reply and not opt_out_type:  # else Twilio answered it already
                 response.message(reply)
             return str(response)
-        record, partner, last = self._gateway_thread_for(number, company)
-        message = record._gateway_post_inbound(body, media, partner, last.user_id)
-        log.write(
-            dict(
-                log_values,
-                partner_id=partner.id,
-                res_model=record._name,
-                res_id=record.id,
-                mail_message_id=message.id,
-            )
-        )
+        self.env["sms.thread"]._gateway_deliver(log, log_values, media, company)
         return str(response)
 
     @api.model
@@ -418,47 +438,3 @@ class SmsLog(models.Model):
         except psycopg2.errors.UniqueViolation:
             return self.browse()
         return self.browse(log_id)
-
-    @api.model
-    def _gateway_partner_for(self, number, company, create=True):
-        """The newest contact holding this number (created when there is none)."""
-        partner = (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [
-                    ("phone_sanitized", "=", number),
-                    ("company_id", "in", [False, company.id]),
-                ],
-                order="id desc",
-                limit=1,
-            )
-        )
-        if not partner and create:
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create({"name": number, "phone": number, "company_id": company.id})
-            )
-        return partner
-
-    @api.model
-    def _gateway_thread_for(self, number, company):
-        """(record, author partner, last outbound log) for a reply from ``number``."""
-        last = self.sudo().search(
-            [
-                ("direction", "=", "outbound"),
-                ("number", "=", number),
-                ("company_id", "=", company.id),
-                ("status", "not in", ("blocked", "canceled")),
-            ],
-            order="id desc",
-            limit=1,
-        )
-        partner = last.partner_id or self._gateway_partner_for(number, company)
-        record = self.env["res.partner"].browse()
-        if last.res_model and last.res_id and last.res_model in self.env:
-            model = self.env[last.res_model].sudo()
-            if hasattr(model, "message_post"):
-                record = model.browse(last.res_id).exists()
-        return record or partner, partner, last

@@ -33,6 +33,8 @@ GATEWAY_FAILURE_TYPES = [
     ("sms_rate_limit", "Rate Limit"),
     ("sms_quota", "Quota Exceeded"),
     ("sms_review", "Fate Unknown (Review)"),
+    ("sms_country", "Destination Country Not Allowed"),
+    ("sms_daily_cap", "Daily Cap Reached"),
 ]
 # Delivery failure keys Odoo knows on notifications and traces; Twilio may
 # answer them at send time too.

@@ -27,6 +27,9 @@ GATEWAY_FIELDS = [
     "sms_quiet_hours_enabled",
     "sms_quiet_start",
     "sms_quiet_end",
+    "sms_legal_quiet_hours",
+    "sms_country_ids",
+    "sms_daily_cap",
     "sms_max_segments",
     "sms_smart_encoding",
     "sms_lookup_policy",
@@ -38,6 +41,8 @@ GATEWAY_FIELDS = [
     "sms_opt_out_reply",
     "sms_opt_in_reply",
     "sms_help_reply",
+    "sms_inbox_user_ids",
+    "sms_inbox_channel_id",
 ]
 
 

@@ -11,6 +11,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime
 
+from ..tools import policy
+
 MARKETING_GROUP = "sms_twilio_gateway.group_sms_marketing"
 
 
@@ -50,6 +52,11 @@ class SmsListSend(models.TransientModel):
     exclusions = fields.Html(compute="_compute_figures", sanitize=False)
     characters = fields.Integer(compute="_compute_figures")
     encoding = fields.Char(compute="_compute_figures")
+    # The gateway's words for the figures, as the composer shows them.
+    characters_label = fields.Char(compute="_compute_figures")
+    segments_label = fields.Char(compute="_compute_figures")
+    cost_label = fields.Char(compute="_compute_figures")
+    quota_label = fields.Char(compute="_compute_figures")
     segment_count = fields.Integer("Segments in all", compute="_compute_figures")
     # Float, not Monetary: a segment costs fractions of a cent.
     cost = fields.Float("Estimated cost", compute="_compute_figures", digits=(12, 4))
@@ -99,6 +106,7 @@ class SmsListSend(models.TransientModel):
             wizard.encoding = info.encoding
             wizard.segment_count = preview["segments"]
             wizard.cost = preview["cost"]
+            wizard._set_figure_labels(preview)
             wizard.quota_unlimited = allowance.included_left is None
             wizard.quota_left = allowance.included_left or 0
             wizard.overage_segments = preview["overage_segments"]
@@ -206,6 +214,18 @@ class SmsListSend(models.TransientModel):
             self.body or "",
             self.company_id or self.env.company,
             opt_out,
+        )
+
+    def _set_figure_labels(self, preview):
+        gateway = self.env["sms.gateway"]
+        company = self.company_id or self.env.company
+        info = preview["info"]
+        limit = policy.max_characters(info.encoding, company.sms_max_segments or 0)
+        self.characters_label = gateway._format_characters(info.characters, limit)
+        self.segments_label = gateway._format_segments(preview["segments"])
+        self.cost_label = gateway._format_cost(preview["cost"], company.currency_id)
+        self.quota_label = gateway._format_segments(
+            preview["allowance"].included_left or 0
         )
 
     def _exclusions_html(self, preview):
