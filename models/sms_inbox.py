@@ -12,7 +12,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import segments
+from ..tools import policy
 
 # Refusals about the number itself: the compose box gives way to a notice.
 NOTICE_TYPES = (
@@ -84,6 +84,15 @@ class SmsInbox(models.AbstractModel):
         return fields.Domain.OR(terms)
 
     @api.model
+    def find_thread(self, number):
+        """The id of the current company's thread with ``number`` the user may
+        see, or False (a notification of a received SMS opens it)."""
+        thread = self.env["sms.thread"].search(
+            [("company_id", "=", self.env.company.id), ("number", "=", number)]
+        )
+        return thread._gateway_visible().id or False
+
+    @api.model
     def get_thread(self, thread_id):
         """Open a thread: its messages, marked read, and whether one may text.
 
@@ -127,9 +136,16 @@ class SmsInbox(models.AbstractModel):
         warning = verdict["reason"] or False
         if not warning and preview["over_cap"]:
             warning = self.env["sms.gateway"]._quota_reason()
+        gateway = self.env["sms.gateway"]
+        limit = policy.max_characters(info.encoding, company.sms_max_segments or 0)
+        cost = preview["cost"] or info.segments * company.sms_segment_price
         return {
             "characters": info.characters,
-            "max_characters": segments.MAX_BODY_CHARS,
+            "max_characters": limit,
+            # The gateway's words for the figures, as every screen shows them.
+            "characters_label": gateway._format_characters(info.characters, limit),
+            "segments_label": gateway._format_segments(info.segments),
+            "cost_label": gateway._format_cost(cost, company.currency_id),
             "segments": info.segments,
             "encoding": info.encoding,
             "unicode_characters": ", ".join(info.unicode_characters),
