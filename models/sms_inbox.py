@@ -84,6 +84,15 @@ class SmsInbox(models.AbstractModel):
         return fields.Domain.OR(terms)
 
     @api.model
+    def find_thread(self, number):
+        """The id of the current company's thread with ``number`` the user may
+        see, or False (a notification of a received SMS opens it)."""
+        thread = self.env["sms.thread"].search(
+            [("company_id", "=", self.env.company.id), ("number", "=", number)]
+        )
+        return thread._gateway_visible().id or False
+
+    @api.model
     def get_thread(self, thread_id):
         """Open a thread: its messages, marked read, and whether one may text.
 

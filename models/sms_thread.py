@@ -82,7 +82,8 @@ class SmsThread(models.Model):
             )
             for (company, number), (log_id, partner, unread, record) in rows.items()
         )  # fmt: skip
-        self.env.flush_all()
+        # Pending ORM writes of threads (unread reset) must not undo this upsert.
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """

@@ -18,7 +18,9 @@ from . import test_ui
 from . import test_journeys
 from . import test_core_faults
 from . import test_guard_concurrency
+from . import test_throughput
 from . import test_inbox
 from . import test_inbox_ui
 from . import test_destination_rules
 from . import test_probable_opt_out
+from . import test_ai_draft

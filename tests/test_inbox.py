@@ -160,7 +160,14 @@ class TestInbox(GatewayCase):
         self.assertTrue(mine and theirs and mine != theirs)
         # A manager of both companies sees the active company's numbers only.
         inbox = self.inbox(self.user_manager)
-        self.assertEqual([t["id"] for t in inbox.get_threads()], [mine.id])
+        listed = [t["id"] for t in inbox.get_threads()]
+        self.assertIn(mine.id, listed)
+        self.assertNotIn(theirs.id, listed)
+        self.assertFalse(
+            self.env["sms.thread"]
+            .browse(listed)
+            .filtered(lambda t: t.company_id != self.company)
+        )
         self.assertEqual(inbox.get_threads(search="From other"), [])
         opened = inbox.get_thread(mine.id)
         self.assertEqual([m["body"] for m in opened["messages"]], ["From main"])
@@ -213,3 +220,29 @@ class TestInbox(GatewayCase):
                 "they text START to opt back in.",
             ),
         )
+
+    def test_employee_sees_threads_of_records_they_may_read(self):
+        other = self.env["res.company"].create({"name": "Hidden Co"})
+        hidden = self.env["res.partner"].create(
+            {"name": "Hidden Hugo", "phone": "+32470444555", "company_id": other.id}
+        )
+        self.env["sms.log"].sudo().create(
+            {
+                "number": "+32470444555",
+                "body": "Private",
+                "company_id": self.company.id,
+                "status": "delivered",
+                "partner_id": hidden.id,
+                "res_model": "res.partner",
+                "res_id": hidden.id,
+            }
+        )
+        thread = self.thread("+32470444555")
+        employee = self.inbox(self.user_sms)
+        self.assertNotIn(thread.id, [t["id"] for t in employee.get_threads()])
+        with self.assertRaises(AccessError):
+            employee.get_thread(thread.id)
+        self.assertFalse(employee.find_thread("+32470444555"))
+        manager = self.inbox(self.user_manager)
+        self.assertIn(thread.id, [t["id"] for t in manager.get_threads()])
+        self.assertEqual(manager.find_thread("+32470444555"), thread.id)

@@ -4,6 +4,7 @@
 import threading
 import time
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
 from .common import BE_SENDER, GatewayHttpCase
@@ -89,3 +90,47 @@ class TestInboxUi(GatewayHttpCase):
         inbox.get_thread(thread.id)
         self.assertEqual(self.sim.lookup_count("+3222345678"), 1)
         self.assertFalse(self.sim_messages())
+
+    def test_chatter_live_sms_reply_and_notification(self):
+        self.http_request_allow_all = True
+        self.send_to_partner(self.partner, "Your order is ready")
+        answered = threading.Event()
+
+        def when_noted(note, body, delay=0):
+            """Paula texts ``body`` once the employee logged ``note``."""
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    noted = env["mail.message"].search_count([("body", "ilike", note)])
+                if noted:
+                    time.sleep(delay)
+                    self.sim.inject_inbound(
+                        PAULA, BE_SENDER, body, url=self.base_url() + INBOUND
+                    )
+                    return True
+                time.sleep(0.3)
+            return False
+
+        def answer():
+            # In the open chatter; then once the employee left it.
+            if when_noted("Waiting for Paula", "On my way") and when_noted(
+                "Leaving Paula", "Parked outside", delay=3
+            ):
+                answered.set()
+
+        answering = threading.Thread(target=answer, daemon=True)
+        answering.start()
+        self.start_tour(
+            f"/odoo/res.partner/{self.partner.id}",
+            "sms_inbox_chatter_tour",
+            login="sms_user",
+        )
+        answering.join(10)
+        self.assertTrue(answered.is_set())
+        message = self.partner.message_ids.filtered(
+            lambda m: "On my way" in (m.body or "")
+        )
+        self.assertEqual(
+            (message.message_type, message.sms_gateway_number), ("sms", PAULA)
+        )

@@ -1,6 +1,8 @@
 // Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import { Chatter } from "@mail/chatter/web_portal/chatter";
 import { messageActionsRegistry } from "@mail/core/common/message_actions";
+import { Notification } from "@mail/core/common/notification_model";
+import { MessagingMenu } from "@mail/core/public_web/messaging_menu";
 import { onWillUnmount, toRaw } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
@@ -57,4 +59,37 @@ messageActionsRegistry.add("sms-gateway-reply", {
         );
     },
     sequence: 20,
+});
+
+/** The notification of a received SMS opens its conversation in the inbox. */
+patch(MessagingMenu.prototype, {
+    onClickThread(isMarkAsRead, thread, message) {
+        const number = message && toRaw(message).sms_gateway_number;
+        if (isMarkAsRead || !number) {
+            return super.onClickThread(...arguments);
+        }
+        this.markAsRead(thread);
+        this.env.services.action.doAction({
+            type: "ir.actions.client",
+            tag: "sms_twilio_gateway.inbox",
+            params: { number },
+        });
+        this.dropdown.close();
+    },
+});
+
+/** A received SMS notified to its user shows the SMS icon, not an e-mail's. */
+patch(Notification.prototype, {
+    get icon() {
+        if (this.mail_message_id?.sms_gateway_number) {
+            return "fa fa-mobile";
+        }
+        return super.icon;
+    },
+    get label() {
+        if (this.mail_message_id?.sms_gateway_number) {
+            return _t("SMS");
+        }
+        return super.label;
+    },
 });

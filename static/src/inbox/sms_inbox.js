@@ -46,7 +46,11 @@ export class SmsInbox extends Component {
         this.onThreadsMoved = (payload) => this.threadsMoved(payload);
         onWillStart(async () => {
             await this.loadThreads();
-            const threadId = this.props.action?.params?.thread_id;
+            const params = this.props.action?.params || {};
+            const threadId =
+                params.thread_id ||
+                (params.number &&
+                    (await this.orm.call("sms.inbox", "find_thread", [params.number])));
             if (threadId) {
                 await this.openThread(threadId);
             }

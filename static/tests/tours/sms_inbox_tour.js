@@ -135,3 +135,102 @@ registry.category("web_tour.tours").add("sms_inbox_notices_tour", {
         },
     ],
 });
+
+/**
+ * On a contact: Paula's reply appears live in the open chatter with the SMS
+ * icon, "Reply" opens the SMS composer to her number, and the notification
+ * opens her conversation in the inbox.
+ */
+registry.category("web_tour.tours").add("sms_inbox_chatter_tour", {
+    steps: () => [
+        {
+            content: "The SMS sent to Paula is in her chatter",
+            trigger: ".o-mail-Message:contains(Your order is ready)",
+        },
+        {
+            content: "Log a note while waiting (the test answers as Paula after it)",
+            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-logNote",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Composer-input",
+            run: "edit Waiting for Paula",
+        },
+        {
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "Her answer appears without reloading, as an SMS",
+            trigger:
+                ".o-mail-Message:contains(On my way) .o-mail-Message-notification .fa-mobile",
+            timeout: 20000,
+        },
+        {
+            content: "Reply to it",
+            trigger: ".o-mail-Message:contains(On my way)",
+            run: "hover && click .o-mail-Message:contains(On my way) [name=sms-gateway-reply]",
+        },
+        {
+            content: "The SMS composer, to her number",
+            trigger: ".modal .o_sms_gateway_body textarea",
+        },
+        {
+            content: "To the number the SMS came from",
+            trigger: ".modal [name=recipient_single_number_itf] input",
+            run() {
+                if (this.anchor.value.replace(/\s/g, "") !== "+32470123456") {
+                    throw new Error(`The composer texts ${this.anchor.value}`);
+                }
+            },
+        },
+        {
+            trigger: ".modal .btn-close",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "Log another note, then leave (Paula texts again meanwhile)",
+            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-logNote",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Composer-input",
+            run: "edit Leaving Paula",
+        },
+        {
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-Message:contains(Leaving Paula)",
+        },
+        {
+            trigger: ".o_main_navbar .o_menu_toggle, .o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Her new SMS is notified",
+            trigger: ".o_menu_systray .o-mail-MessagingMenu-counter",
+            timeout: 20000,
+        },
+        {
+            content: "Open the notifications",
+            trigger: ".o_menu_systray i[aria-label=Messages]",
+            run: "click",
+        },
+        {
+            content: "Paula's SMS notification opens her conversation",
+            trigger: ".o-mail-NotificationItem:contains(Paula Partner):contains(Parked outside)",
+            run: "click",
+        },
+        {
+            trigger: ".o_sms_inbox_title:contains(Paula Partner)",
+        },
+        {
+            trigger: ".o_sms_inbox_in:contains(Parked outside)",
+        },
+    ],
+});
