@@ -26,6 +26,7 @@
         "views/sms_probable_opt_out_views.xml",
         # composer, contacts, mailing lists
         "wizards/sms_composer_views.xml",
+        "wizards/sms_composer_draft_views.xml",
         "wizards/sms_list_send_views.xml",
         "views/res_partner_views.xml",
         "views/mailing_list_views.xml",
@@ -38,6 +39,8 @@
             # backend assets
             "sms_twilio_gateway/static/src/core/sms_gateway.scss",
             "sms_twilio_gateway/static/src/core/notification_model_patch.js",
+            "sms_twilio_gateway/static/src/draft/sms_draft_widget.js",
+            "sms_twilio_gateway/static/src/draft/sms_draft_widget.xml",
             "sms_twilio_gateway/static/src/core/settings_anchor_patch.js",
             "sms_twilio_gateway/static/src/core/sms_status_patch.js",
             "sms_twilio_gateway/static/src/core/sms_status_patch.xml",
@@ -51,6 +54,7 @@
             "sms_twilio_gateway/static/tests/tours/sms_gateway_picker_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_inbox_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_probable_opt_out_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_draft_tour.js",
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],

@@ -32,3 +32,4 @@ from . import sms_tracker
 from . import sms_twilio_number
 from . import sms_usage
 from . import sms_probable_opt_out
+from . import sms_ai_draft

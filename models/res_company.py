@@ -85,6 +85,14 @@ class ResCompany(models.Model):
         string="SMS destination countries",
         help="Only numbers of these countries may be texted. Empty: every country.",
     )
+    sms_ai_url = fields.Char(
+        "AI drafting endpoint",
+        groups="base.group_system",
+        help="Base URL of an OpenAI-compatible chat-completions API, e.g. "
+        "https://api.openai.com/v1. Empty: no drafting.",
+    )
+    sms_ai_model = fields.Char("AI drafting model", groups="base.group_system")
+    sms_ai_key = fields.Char("AI drafting API key", groups="base.group_system")
     sms_daily_cap = fields.Integer(
         "Daily SMS cap",
         help="Most SMS the company may send in a day (its time zone), against "

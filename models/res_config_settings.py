@@ -58,6 +58,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sms_country_ids", readonly=False
     )
     sms_daily_cap = fields.Integer(related="company_id.sms_daily_cap", readonly=False)
+    sms_ai_url = fields.Char(
+        related="company_id.sms_ai_url", readonly=False, groups="base.group_system"
+    )
+    sms_ai_model = fields.Char(
+        related="company_id.sms_ai_model", readonly=False, groups="base.group_system"
+    )
+    sms_ai_key = fields.Char(
+        related="company_id.sms_ai_key", readonly=False, groups="base.group_system"
+    )
     sms_max_segments = fields.Integer(
         related="company_id.sms_max_segments", readonly=False
     )

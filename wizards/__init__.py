@@ -4,5 +4,6 @@ from . import sms_composer
 from . import sms_composer_figures
 from . import sms_composer_recipient
 from . import sms_composer_result
+from . import sms_composer_draft
 from . import sms_list_send
 from . import mailing_sms_test
