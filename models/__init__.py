@@ -1,4 +1,5 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import base
 from . import sms_recipient_mixin
 
 # The gateway first: other models import its words.

@@ -142,11 +142,10 @@ class MailingMailing(models.Model):
         records = env[model].browse(res_ids) if model else None
         to_check = []
         if records:
-            info = records._sms_get_recipients_info(force_field=number_field)
+            recipients = records._gateway_sms_recipients(number_field)
             seen = set()
             for record in records:
-                rec_info = info[record.id]
-                sanitized = rec_info["sanitized"]
+                partner, number, sanitized = recipients[record.id]
                 # Odoo's composer: the first record of a number keeps it, even
                 # when it is itself excluded.
                 if sanitized and record.id in opt_out_ids:
@@ -154,9 +153,7 @@ class MailingMailing(models.Model):
                 elif sanitized and sanitized in seen:
                     excluded[DUPLICATE_NUMBER] = excluded.get(DUPLICATE_NUMBER, 0) + 1
                 else:
-                    to_check.append(
-                        (record, rec_info["partner"], sanitized or rec_info["number"])
-                    )
+                    to_check.append((record, partner, sanitized or number))
                 if sanitized:
                     seen.add(sanitized)
         preview = (

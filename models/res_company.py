@@ -31,6 +31,12 @@ class ResCompany(models.Model):
     sms_twilio_messaging_service_sid = fields.Char(
         "Messaging Service SID", groups="base.group_system"
     )
+    sms_twilio_messaging_service_mps = fields.Float(
+        "Messaging Service segments per second",
+        groups="base.group_system",
+        help="What Twilio lets the Messaging Service send per second (the sum "
+        "of its senders'). 0: 10, as one long code outside the US and Canada.",
+    )
     sms_alphanumeric_sender = fields.Char(
         "Alphanumeric sender ID",
         help="Up to 11 letters, digits or spaces, used only for destinations "
@@ -257,7 +263,7 @@ class ResCompany(models.Model):
             ]
         self.sudo().write(values)
 
-    def _gateway_twilio_client(self):
+    def _gateway_twilio_client(self, pool_size=None):
         """The Twilio SDK client of this company (the simulator in sandbox)."""
         self.ensure_one()
         company = self.sudo()
@@ -268,6 +274,7 @@ class ResCompany(models.Model):
             sandbox_url=company._gateway_sandbox_url()
             if company.sms_twilio_sandbox
             else None,
+            pool_size=pool_size,
         )
 
     def _gateway_keywords(self):

@@ -24,6 +24,11 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         groups="base.group_system",
     )
+    sms_twilio_messaging_service_mps = fields.Float(
+        related="company_id.sms_twilio_messaging_service_mps",
+        readonly=False,
+        groups="base.group_system",
+    )
     sms_alphanumeric_sender = fields.Char(
         related="company_id.sms_alphanumeric_sender", readonly=False
     )
@@ -101,6 +106,18 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sms_opt_in_reply", readonly=False
     )
     sms_help_reply = fields.Char(related="company_id.sms_help_reply", readonly=False)
+    sms_gateway_requests_in_flight = fields.Integer(
+        "Requests to Twilio at once",
+        config_parameter="sms_twilio_gateway.requests_in_flight",
+        default=32,
+        help="How many requests a worker has in flight to Twilio (1-64).",
+    )
+    sms_gateway_batch_size = fields.Integer(
+        "SMS per batch",
+        config_parameter="sms_twilio_gateway.batch_size",
+        default=100,
+        help="SMS decided and handed to Twilio per batch of the queue (1-1000).",
+    )
 
     @api.onchange("sms_provider")
     def _onchange_sms_provider_gateway(self):

@@ -18,7 +18,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
 from odoo.tools import SQL
 
-from ..tools import twilio_errors
+from ..tools import phone_numbers, twilio_errors
 from .gateway_commit import commit_progress
 from .gateway_i18n import translate_marked
 
@@ -102,32 +102,45 @@ class SmsDispatch(models.AbstractModel):
                 for sms in company_sms
             }
             results = self.env["sms.gateway.transport"]._send_messages(company, jobs)
+            answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
                 if outcome == "ok":
-                    self._sent(sms, value, unlink_sent)
+                    answered.append((sms, value))
                 else:
                     log = sms.gateway_log_id
                     if self._failed(sms, company, value):
                         releases[company, log.month] += log.segments
+            self._sent(answered, unlink_sent)
         claimed.mail_message_id._notify_message_notification_update()
         commit_progress(self.env)
         self._release(releases)
 
     @api.model
-    def _sent(self, sms, message, unlink_sent):
-        log = sms.gateway_log_id
-        values = {"twilio_sid": message.sid}
-        if message.num_segments:
-            values["segments"] = int(message.num_segments)
-        if message.from_:
-            values["sender"] = message.from_
-        log.write(values)
-        log._gateway_update_status(message.status or "queued")
-        tracker = sms.sms_tracker_id.sudo()
-        tracker.sms_twilio_sid = message.sid
-        tracker._action_update_from_sms_state("pending")
-        sms.write({"state": "pending", "failure_type": False, "to_delete": unlink_sent})
+    def _sent(self, answered, unlink_sent):
+        """Store Twilio's answers ``[(sms, message)]``: the logs one by one
+        (each has its SID), the SMS, trackers, traces and mailings once."""
+        if not answered:
+            return
+        sms_all = self.env["sms.sms"].browse(sms.id for sms, _message in answered)
+        for sms, message in answered:
+            log = sms.gateway_log_id
+            values = {"twilio_sid": message.sid}
+            if message.num_segments:
+                values["segments"] = int(message.num_segments)
+            # A Messaging Service stays the sender: pacing counts it.
+            if message.from_ and not phone_numbers.is_messaging_service_sid(log.sender):
+                values["sender"] = message.from_
+            log.write(values)
+            log._gateway_update_status(message.status or "queued")
+        trackers = sms_all.sms_tracker_id.sudo()
+        sid_of = {sms.uuid: message.sid for sms, message in answered}
+        for tracker in trackers:
+            tracker.sms_twilio_sid = sid_of[tracker.sms_uuid]
+        trackers._action_update_from_sms_state("pending")
+        sms_all.write(
+            {"state": "pending", "failure_type": False, "to_delete": unlink_sent}
+        )
 
     @api.model
     def _failed(self, sms, company, error):

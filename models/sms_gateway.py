@@ -11,6 +11,7 @@ confirmation and the mailing-list figures all come through here.
 from collections import Counter
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import policy
 
@@ -77,10 +78,14 @@ class SmsGateway(models.AbstractModel):
     def _facts(self, company, requests, numbers, now):
         env = self.env
         numbers = list(numbers)
-        opted_out = (
-            env["phone.blacklist"]
-            .sudo()
-            .search_fetch([("number", "in", numbers)], ["number"])
+        # The numbers are E.164 already: the blacklist's own search would
+        # parse each of them again.
+        env["phone.blacklist"].flush_model(["number", "active"])
+        opted_out = env.execute_query(
+            SQL(
+                "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
+                numbers,
+            )
         )
         dnc = env["res.partner"]._gateway_dnc_numbers(numbers, company)
         dnc |= env["mailing.contact"]._gateway_dnc_numbers(numbers, company)
@@ -106,7 +111,7 @@ class SmsGateway(models.AbstractModel):
             ["mail_message_id", "number"],
         )
         return policy.Facts(
-            opted_out=frozenset(opted_out.mapped("number")),
+            opted_out=frozenset(number for (number,) in opted_out),
             do_not_contact=frozenset(dnc),
             blocked=frozenset(facts.filtered("blocked").mapped("number")),
             landlines=frozenset(

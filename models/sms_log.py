@@ -7,7 +7,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from odoo import api, fields, models
 from odoo.addons.sms_twilio.controllers.controllers import TWILIO_TO_SMS_STATE
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..tools import keywords, phone_numbers, segments, twilio_errors
 from .gateway_commit import commit_progress
@@ -114,6 +114,38 @@ class SmsLog(models.Model):
         "unique(twilio_sid)", "A Twilio message is logged once."
     )
 
+    def init(self):
+        res = super().init()
+        # Pacing reads what each sender was handed in the last minutes.
+        create_index(
+            self.env.cr,
+            "sms_log_sender_create_date_index",
+            self._table,
+            ["sender", "create_date"],
+            where="direction = 'outbound'",
+        )
+        return res
+
+    @api.model
+    def _gateway_handed(self, company, senders, since):
+        """``{sender: segments}`` handed to (or claimed for) these senders of
+        the company since ``since``."""
+        if not senders:
+            return {}
+        self.flush_model(["sender", "segments", "status", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT sender, SUM(GREATEST(segments, 1)) FROM sms_log "
+                "WHERE direction = 'outbound' AND sender = ANY(%s) "
+                "AND create_date >= %s AND company_id = %s "
+                "AND status NOT IN ('blocked', 'canceled') GROUP BY sender",
+                list(senders),
+                since,
+                company.id,
+            )
+        )
+        return dict(rows)
+
     @api.model_create_multi
     def create(self, vals_list):
         logs = super().create(vals_list)
@@ -151,23 +183,61 @@ class SmsLog(models.Model):
         )
 
     @api.model
+    def _gateway_callback_log(self, uuid):
+        """The log a status callback is about, locked, and the auth token of
+        its company (that signed it): one query, the callback's only lookup.
+
+        The lock serialises concurrent callbacks of one message, and waits for
+        a dispatch still storing Twilio's answer.
+
+        :return: ``(log, token)``; an empty log when it was not sent by the
+            gateway
+        """
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT log.id, company.sms_twilio_auth_token, log.status "
+                "FROM sms_log log "
+                "JOIN res_company company ON company.id = log.company_id "
+                "WHERE log.sms_uuid = %s AND log.direction = 'outbound' "
+                "ORDER BY log.id DESC LIMIT 1 FOR UPDATE OF log",
+                uuid,
+            )
+        )
+        if not rows:
+            return self.browse(), None
+        log_id, token, status = rows[0]
+        log = self.browse(log_id)
+        # What a callback reads before deciding whether anything changes.
+        self.env.cache.update(log, self._fields["status"], [status])
+        return log, token
+
+    @api.model
     def _gateway_status_callback(
         self, uuid, status, error_code=None, error_message=None, message_sid=None
     ):
-        """Apply a Twilio status callback: idempotent, never backwards.
-
-        Works after Odoo deleted the ``sms.sms`` row: the log and the tracker
-        are found by the SMS UUID. The message's SID is kept when Twilio's
-        answer to the request was lost: Twilio did take the SMS.
-        """
-        log = self._gateway_outbound_for_uuid(uuid)
+        """Apply a Twilio status callback: idempotent, never backwards."""
+        log, _token = self._gateway_callback_log(uuid)
         if not log:
             return False
-        # Serialise concurrent callbacks of one message.
-        self.env.cr.execute(
-            SQL("SELECT id FROM sms_log WHERE id = %s FOR UPDATE", log.id)
-        )
-        log.invalidate_recordset()
+        log._gateway_apply_status(status, error_code, error_message, message_sid)
+        return True
+
+    def _gateway_apply_status(
+        self, status, error_code=None, error_message=None, message_sid=None
+    ):
+        """Apply a status Twilio reported for this (locked) log.
+
+        Works after Odoo deleted the ``sms.sms`` row: the tracker is found by
+        the SMS UUID. The message's SID is kept when Twilio's answer to the
+        request was lost: Twilio did take the SMS. A status that does not move
+        the log forward (a retried or late callback) writes nothing.
+        """
+        log = self
+        log.ensure_one()
+        if STATUS_RANK.get(status, 0) <= STATUS_RANK.get(log.status, 0):
+            return
+        uuid = log.sms_uuid
         values = {}
         failed = status in ("undelivered", "failed")
         described = None
@@ -187,14 +257,13 @@ class SmsLog(models.Model):
             values["date_done"] = fields.Datetime.now()
         if message_sid and not log.twilio_sid:
             values["twilio_sid"] = message_sid
-        if not log._gateway_update_status(status, **values):
-            return True
+        log.write(dict(values, status=status))
         company = log.company_id
-        facts = self.env["sms.number"]._gateway_get([log.number])
+        numbers = self.env["sms.number"]
         if status == "delivered":
-            facts._gateway_record_delivery()
+            numbers._gateway_record_delivery_of(log.number)
         elif failed:
-            facts._gateway_record_failure(
+            numbers._gateway_get([log.number])._gateway_record_failure(
                 described.code, company.sms_auto_block_threshold
             )
             if described.blacklist:
@@ -219,7 +288,6 @@ class SmsLog(models.Model):
                 {"state": "pending", "failure_type": False, "gateway_reason": False}
             )
         sms.filtered(lambda s: not s.to_delete).to_delete = True
-        return True
 
     @api.model
     def _cron_fetch_prices(self, limit=500):
@@ -302,7 +370,7 @@ class SmsLog(models.Model):
                 )
             log.write(dict(log_values, error_reason=reason))
             return str(response)
-        self.env["sms.number"]._gateway_get([number])._gateway_record_delivery()
+        self.env["sms.number"]._gateway_record_delivery_of(number)
         if not keyword:
             self.env["sms.probable.opt.out"]._gateway_consider(
                 log, number, body, company

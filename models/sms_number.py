@@ -154,13 +154,29 @@ class SmsNumber(models.Model):
                 )
             number.write(values)
 
-    def _gateway_record_delivery(self):
-        self.write(
-            {
-                "consecutive_failures": 0,
-                "last_delivery_date": fields.Datetime.now(),
-            }
+    @api.model
+    def _gateway_record_delivery_of(self, number):
+        """A delivery (or a reply) proves the number works: its failures are
+        reset. One statement, no read: every delivered callback comes here."""
+        self.flush_model()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sms_number (number, consecutive_failures, "
+                "last_error_code, last_delivery_date, create_date, write_date, "
+                "create_uid, write_uid) VALUES (%s, 0, 0, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (number) DO UPDATE SET consecutive_failures = 0, "
+                "last_delivery_date = EXCLUDED.last_delivery_date, "
+                "write_date = EXCLUDED.write_date, write_uid = EXCLUDED.write_uid",
+                number,
+                now,
+                now,
+                now,
+                self.env.uid,
+                self.env.uid,
+            )
         )
+        self.invalidate_model(["consecutive_failures", "last_delivery_date"])
 
     def _gateway_record_failure(self, error_code, threshold):
         """Count a carrier failure; block the number past the threshold."""

@@ -100,7 +100,7 @@ class TestMailingListSms(GatewayCase):
         )
         # The gateway's own decision over every member of every list, with its
         # facts loaded once: a fixed number of queries, whatever the sizes
-        # (one of them the company's allowed destination countries).
+        # (the company's allowed destination countries included).
         with self.assertQueryCount(11):
             figures = {
                 names[mlist.id]: (

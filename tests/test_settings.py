@@ -16,6 +16,7 @@ GATEWAY_FIELDS = [
     "sms_gateway_enabled",
     "sms_twilio_sandbox",
     "sms_twilio_messaging_service_sid",
+    "sms_twilio_messaging_service_mps",
     "sms_alphanumeric_sender",
     "sms_alphanumeric_country_ids",
     "sms_monthly_quota",
