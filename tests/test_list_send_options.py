@@ -42,6 +42,13 @@ class TestListSendOptions(GatewayHttpCase):
         wizard = self.wizard(sender=US_SENDER, number_field="phone")
         self.assertEqual(wizard.sendable_count, 2, "Carla has no phone")
         self.assertIn("1 segments a second", wizard.finish_label)
+        # The number's own throughput setting wins over its kind's default.
+        self.company.sudo().sms_twilio_number_ids.filtered(
+            lambda n: n.number == US_SENDER
+        ).sms_mps = 4
+        wizard.sender = BE_SENDER
+        wizard.sender = US_SENDER
+        self.assertIn("4 segments a second", wizard.finish_label)
         wizard.action_send()
         self.assertEqual(
             self.deliver(), {"+3223334455": US_SENDER, "+3224445566": US_SENDER}

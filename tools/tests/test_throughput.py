@@ -11,18 +11,17 @@ NOW = datetime(2026, 3, 2, 15, 0)
 
 
 @pytest.mark.parametrize(
-    ("sender", "kind", "rate"),
+    ("sender", "rate"),
     [
-        ("+14155550100", throughput.LONG_CODE, 1),
-        ("+18885550100", throughput.TOLL_FREE, 3),
-        ("+3228080000", throughput.INTERNATIONAL, 10),
-        ("12345", throughput.SHORT_CODE, 100),
-        ("MG" + "a" * 32, throughput.MESSAGING_SERVICE, 10),
-        ("Acme", throughput.ALPHANUMERIC, 10),
+        ("+14155550100", 1),  # a US long code
+        ("+18885550100", 3),  # toll-free
+        ("+3228080000", 10),  # outside +1
+        ("12345", 100),  # a short code
+        ("MG" + "a" * 32, 10),
+        ("Acme", 10),
     ],
 )
-def test_sender_kinds_and_rates(sender, kind, rate):
-    assert throughput.sender_kind(sender) == kind
+def test_default_rates(sender, rate):
     assert throughput.segments_per_second(sender) == rate
 
 
