@@ -101,7 +101,11 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            results = self.env["sms.gateway.transport"]._send_messages(company, jobs)
+            upcoming = self._upcoming_lookups(company)
+            results, looked = self.env["sms.gateway.transport"]._send_messages(
+                company, jobs, lookups=upcoming.mapped("number")
+            )
+            upcoming._gateway_store_lookups(looked)
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
@@ -115,6 +119,29 @@ class SmsDispatch(models.AbstractModel):
         claimed.mail_message_id._notify_message_notification_update()
         commit_progress(self.env)
         self._release(releases)
+
+    @api.model
+    def _upcoming_lookups(self, company):
+        """Facts of the numbers the next batch goes to that need a lookup at
+        their first send: looked up while this batch is being sent, so that
+        deciding the next one waits for none."""
+        if company.sms_lookup_policy != "first_send":
+            return self.env["sms.number"]
+        queue = self.env["sms.sms"]
+        upcoming = queue.search(
+            queue._gateway_due_domain(), order="id", limit=queue._gateway_batch_size()
+        ).filtered(lambda sms: sms._get_sms_company() == company)
+        region = company.country_id.code or None
+        numbers = {
+            phone_numbers.check_number(
+                sms.number, sms.partner_id.country_id.code or region
+            ).e164
+            for sms in upcoming
+        }
+        numbers.discard(None)
+        return self.env["sms.number"]._gateway_due(
+            numbers, company.sms_lookup_refresh_days
+        )
 
     @api.model
     def _sent(self, answered, unlink_sent):
