@@ -87,6 +87,7 @@ class SmsDispatch(models.AbstractModel):
         )
         claimed.invalidate_recordset()
         releases = defaultdict(int)
+        lookups = []
         for company, company_sms in claimed.grouped(
             lambda s: s.gateway_log_id.company_id
         ).items():
@@ -105,7 +106,7 @@ class SmsDispatch(models.AbstractModel):
             results, looked = self.env["sms.gateway.transport"]._send_messages(
                 company, jobs, lookups=upcoming.mapped("number")
             )
-            upcoming._gateway_store_lookups(looked)
+            lookups.append((upcoming, looked))
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
@@ -119,6 +120,19 @@ class SmsDispatch(models.AbstractModel):
         claimed.mail_message_id._notify_message_notification_update()
         commit_progress(self.env)
         self._release(releases)
+        self._store_lookups(lookups)
+
+    @api.model
+    def _store_lookups(self, lookups):
+        """Store the next batch's lookups once this batch's answers are
+        committed: another drainer deciding that batch may be looking the same
+        numbers up; on a conflict its answer stands and these are dropped."""
+        try:
+            for facts, looked in lookups:
+                facts._gateway_store_lookups(looked)
+            commit_progress(self.env)
+        except _CONFLICTS:
+            self.env.cr.rollback()
 
     @api.model
     def _upcoming_lookups(self, company):

@@ -151,6 +151,25 @@ class TestThroughput(GatewayCase):
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", "x")
         self.assertEqual(self.env["sms.sms"]._gateway_batch_size(), 100, "default")
 
+    def test_queue_drainers_setting_wakes_them_all(self):
+        """Settings → Queue drainers: extra drainer crons are active, and
+        every SMS queued or due later wakes each of them."""
+        settings = self.env["res.config.settings"].with_user(self.user_manager)
+        settings.create({"sms_gateway_drainers": 3}).execute()
+        drainers = self.env["sms.gateway.drainers"]
+        extra = drainers._extra_crons()
+        self.assertEqual(len(extra), 2)
+        triggers = self.env["ir.cron.trigger"].sudo()
+        triggers.search([("cron_id", "in", extra.ids)]).unlink()
+        self.partner._message_sms("queued", put_in_queue=True)
+        self.assertEqual(
+            set(triggers.search([("cron_id", "in", extra.ids)]).cron_id), set(extra)
+        )
+        settings.create({"sms_gateway_drainers": 9}).execute()
+        self.assertEqual(len(drainers._extra_crons()), 3, "at most 4 in all")
+        settings.create({"sms_gateway_drainers": 1}).execute()
+        self.assertFalse(drainers._extra_crons())
+
     def test_requests_in_flight_setting(self):
         """At most the setting's requests run at once, and that many do."""
         params = self.env["ir.config_parameter"]
