@@ -63,6 +63,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sms_country_ids", readonly=False
     )
     sms_daily_cap = fields.Integer(related="company_id.sms_daily_cap", readonly=False)
+    sms_list_max_chars = fields.Integer(
+        related="company_id.sms_list_max_chars", readonly=False
+    )
     sms_ai_url = fields.Char(
         related="company_id.sms_ai_url", readonly=False, groups="base.group_system"
     )

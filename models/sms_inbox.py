@@ -61,7 +61,9 @@ class SmsInbox(models.AbstractModel):
                 break
             found |= page.sudo(False)._gateway_visible()
             offset += len(page)
-        return [self._thread_values(thread) for thread in found[:limit].sudo()]
+        found = found[:limit].sudo()
+        records = found._gateway_records()
+        return [self._thread_values(thread, records[thread]) for thread in found]
 
     @api.model
     def _search_domain(self, search, company):
@@ -348,12 +350,17 @@ class SmsInbox(models.AbstractModel):
         return {"can_send": False, "notice": text, "notice_kind": failure}
 
     @api.model
-    def _thread_values(self, thread):
+    def _thread_values(self, thread, record=None):
         last = thread.last_log_id
         body = (last.body or "").strip()
+        record = record if record is not None else thread._gateway_record()
+        # The contact's name, else the record's (a mailing contact), else the number.
+        name = thread.partner_id.name or (
+            record.display_name if record._name != thread._name else thread.number
+        )
         return {
             "id": thread.id,
-            "name": thread.partner_id.name or thread.number,
+            "name": name or thread.number,
             "number": thread.number,
             "unknown": thread.unknown and not thread.partner_id,
             "unread": thread.unread_count,

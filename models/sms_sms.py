@@ -422,6 +422,8 @@ class SmsSms(models.Model):
         """Sender of this SMS, in the design's order of preference."""
         self.ensure_one()
         company_sudo = company.sudo()
+        if chosen := self._gateway_chosen_sender(company, e164):
+            return chosen
         numbers = company_sudo.sms_twilio_number_ids
         author = self._gateway_author()
         dedicated = numbers.filtered(lambda n: n.user_id == author)[:1]
@@ -437,6 +439,19 @@ class SmsSms(models.Model):
             ):
                 return alpha
         return get_twilio_from_number(company_sudo, e164).number or ""
+
+    def _gateway_chosen_sender(self, company, e164):
+        """The sender the mailing's author chose, when it is the company's and
+        may text this destination (an alphanumeric sender only where allowed)."""
+        chosen = self.mailing_id.sms_gateway_sender
+        if not chosen or chosen not in dict(company._gateway_sender_choices()):
+            return False
+        if chosen == company.sms_alphanumeric_sender:
+            allowed = set(company.sms_alphanumeric_country_ids.mapped("code")) or None
+            region = phone_numbers.number_region(e164)
+            if not phone_numbers.alphanumeric_sender_allowed(region, allowed):
+                return False
+        return chosen
 
     # ------------------------------------------------------------------
     # Recovery

@@ -252,11 +252,21 @@ class SmsThread(models.Model):
     def _gateway_record(self):
         """The record the conversation lives on: its record, contact, or itself."""
         self.ensure_one()
-        if self.res_model in self.env and self.res_id:
-            record = self.env[self.res_model].browse(self.res_id).exists()
-            if record and hasattr(record, "_message_sms"):
-                return record
-        return self.partner_id or self
+        return self._gateway_records()[self]
+
+    def _gateway_records(self):
+        """``{thread: record}`` for these threads, one query per model."""
+        existing = {}
+        for model, threads in self.grouped("res_model").items():
+            if model in self.env and hasattr(self.env[model], "_message_sms"):
+                ids = [t.res_id for t in threads if t.res_id]
+                existing[model] = set(self.env[model].browse(ids).exists().ids)
+        return {
+            thread: self.env[thread.res_model].browse(thread.res_id)
+            if thread.res_id in existing.get(thread.res_model, ())
+            else thread.partner_id or thread
+            for thread in self
+        }
 
     def _gateway_visible(self):
         """The threads the current user may see.
@@ -270,8 +280,7 @@ class SmsThread(models.Model):
         if user.has_group("sms_twilio_gateway.group_sms_manager"):
             return threads
         records = {}
-        for thread in threads.sudo():
-            record = thread._gateway_record()
+        for thread, record in threads.sudo()._gateway_records().items():
             records.setdefault(record._name, []).append((thread, record.id))
         visible = self.browse()
         for model, pairs in records.items():

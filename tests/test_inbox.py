@@ -246,3 +246,43 @@ class TestInbox(GatewayCase):
         manager = self.inbox(self.user_manager)
         self.assertIn(thread.id, [t["id"] for t in manager.get_threads()])
         self.assertEqual(manager.find_thread("+32470444555"), thread.id)
+
+    def test_unknown_number_linked_to_an_existing_contact(self):
+        self.receive("It's Paula, from my work phone", "+32470888999")
+        thread = self.thread("+32470888999")
+        self.assertTrue(thread.unknown)
+        data = self.inbox(self.user_sms).link_partner(
+            thread.id, partner_id=self.partner.id
+        )
+        self.assertEqual(
+            (data["thread"]["name"], data["thread"]["unknown"]),
+            ("Paula Partner", False),
+        )
+        self.receive("Call me on this one", "+32470888999")
+        self.assertIn("Call me on this one", self.partner.message_ids[0].body)
+        self.assertFalse(
+            self.env["res.partner"].search([("phone_sanitized", "=", "+32470888999")])
+        )
+
+    def test_conversation_with_a_mailing_contact(self):
+        contact = self.env["mailing.contact"].create(
+            {"name": "Zelda Zimmer", "mobile": "+32470666777"}
+        )
+        inbox = self.inbox(self.user_marketing)
+        found = inbox.search_people("Zelda")
+        self.assertEqual(
+            [(p["model"], p["id"]) for p in found["people"]],
+            [("mailing.contact", contact.id)],
+        )
+        thread_id = inbox.start("mailing.contact", contact.id)
+        data = inbox.send(thread_id, "Your table is booked")
+        self.commit()
+        self.assertEqual(data["thread"]["name"], "Zelda Zimmer")
+        self.assertEqual(
+            [m["body"] for m in self.sim_messages(to="+32470666777")],
+            ["Your table is booked"],
+        )
+        self.receive("Thanks!", "+32470666777")
+        self.assertIn("Thanks!", contact.message_ids[0].body, "back on her record")
+        listed = {t["id"]: t["name"] for t in inbox.get_threads()}
+        self.assertEqual(listed[thread_id], "Zelda Zimmer")

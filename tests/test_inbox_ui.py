@@ -96,8 +96,21 @@ class TestInboxUi(GatewayHttpCase):
         self.send_to_partner(self.partner, "Your order is ready")
         answered = threading.Event()
 
+        # The browser's login uses the test cursor from this thread without the
+        # lock requests take: read the database only once it is done.
+        logged_in = threading.Event()
+        authenticate = self.authenticate
+
+        def authenticate_then_signal(*args, **kwargs):
+            result = authenticate(*args, **kwargs)
+            logged_in.set()
+            return result
+
+        self.authenticate = authenticate_then_signal
+
         def when_noted(note, body, delay=0):
             """Paula texts ``body`` once the employee logged ``note``."""
+            logged_in.wait(30)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 with self.registry.cursor() as cr:

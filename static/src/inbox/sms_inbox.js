@@ -37,12 +37,14 @@ export class SmsInbox extends Component {
             people: [],
             leftOut: [],
             linkName: "",
+            linkResults: [],
         });
         this.messagesRef = useRef("messages");
         this.bodyRef = useRef("body");
         this.refreshPreview = debounce(() => this.loadPreview(), 150);
         this.refreshThreads = debounce(() => this.loadThreads(), 250);
         this.refreshPeople = debounce(() => this.searchPeople(), 200);
+        this.refreshLink = debounce(() => this.searchContacts(), 200);
         this.onThreadsMoved = (payload) => this.threadsMoved(payload);
         onWillStart(async () => {
             await this.loadThreads();
@@ -92,7 +94,12 @@ export class SmsInbox extends Component {
         await this.loadThreads();
         const current = this.state.current;
         if (current && thread_ids.includes(current.id) && !this.state.sending) {
+            // Open, so read: the server marked it read when it was fetched.
             this.showThread(await this.orm.call("sms.inbox", "get_thread", [current.id]));
+            const listed = this.state.threads.find((t) => t.id === current.id);
+            if (listed) {
+                listed.unread = 0;
+            }
         }
     }
 
@@ -204,11 +211,39 @@ export class SmsInbox extends Component {
 
     // Unknown numbers -------------------------------------------------------
 
+    onLinkInput(ev) {
+        this.state.linkName = ev.target.value;
+        this.refreshLink();
+    }
+
+    async searchContacts() {
+        const term = this.state.linkName.trim();
+        this.state.linkResults =
+            term.length < 2
+                ? []
+                : await this.orm.call("res.partner", "name_search", [], {
+                      name: term,
+                      limit: 8,
+                  });
+    }
+
     async createContact() {
-        const data = await this.orm.call("sms.inbox", "link_partner", [this.state.current.id], {
-            name: this.state.linkName,
-        });
+        await this.link({ name: this.state.linkName });
+    }
+
+    async linkContact(partnerId) {
+        await this.link({ partner_id: partnerId });
+    }
+
+    async link(values) {
+        const data = await this.orm.call(
+            "sms.inbox",
+            "link_partner",
+            [this.state.current.id],
+            values
+        );
         this.state.linkName = "";
+        this.state.linkResults = [];
         this.showThread(data);
         await this.loadThreads();
     }
