@@ -32,6 +32,9 @@ DUPLICATE_NUMBER = "sms_duplicate"
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
+    # Chosen in the list-send confirmation; empty: the gateway's usual choice.
+    sms_gateway_sender = fields.Char("SMS sender")
+    sms_gateway_number_field = fields.Char("Phone field texted")
     gateway_sms_summary = fields.Html(
         "SMS recipients",
         compute="_compute_gateway_sms_summary",
@@ -84,6 +87,12 @@ class MailingMailing(models.Model):
         """Odoo's "send now" of SMS mailings, public and reached by the cron."""
         self._gateway_check_sms_marketing()
         return super().action_send_sms(res_ids=res_ids)
+
+    def _send_sms_get_composer_values(self, res_ids):
+        values = super()._send_sms_get_composer_values(res_ids)
+        if self.sms_gateway_number_field:
+            values["number_field_name"] = self.sms_gateway_number_field
+        return values
 
     def _gateway_check_sms_marketing(self):
         """Refuse to send these SMS mailings without the SMS marketing group."""
@@ -158,6 +167,7 @@ class MailingMailing(models.Model):
             )
         )
         sendable = []
+        releases = []  # (not before, segments) of each SMS that will leave
         for (record, _partner, _number), verdict in zip(
             to_check, preview["verdicts"], strict=True
         ):
@@ -167,6 +177,7 @@ class MailingMailing(models.Model):
                 labels.setdefault(failure, gateway._label(failure, labels))
             else:
                 sendable.append(record)
+                releases.append((verdict["not_before"], verdict["info"].segments))
         total_segments = self._gateway_sms_segments(model, sendable, body, company)
         allowance = preview["allowance"]
         over_cap = (
@@ -187,6 +198,7 @@ class MailingMailing(models.Model):
             ),
             "over_cap": over_cap,
             "info": preview["info"],
+            "releases": releases,
         }
 
     @api.model

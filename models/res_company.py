@@ -91,6 +91,11 @@ class ResCompany(models.Model):
         string="SMS destination countries",
         help="Only numbers of these countries may be texted. Empty: every country.",
     )
+    sms_list_max_chars = fields.Integer(
+        "Max characters per list SMS",
+        help="The list-send editor refuses longer messages (e.g. 480 = 3 "
+        "segments). 0: only the max segments per SMS.",
+    )
     sms_ai_url = fields.Char(
         "AI drafting endpoint",
         groups="base.group_system",
@@ -164,6 +169,7 @@ class ResCompany(models.Model):
         "sms_lookup_refresh_days",
         "sms_auto_block_threshold",
         "sms_daily_cap",
+        "sms_list_max_chars",
     )
     def _check_sms_gateway_settings(self):
         """On the company, so that every way of writing them is checked."""
@@ -191,6 +197,7 @@ class ResCompany(models.Model):
                 company.sms_lookup_refresh_days,
                 company.sms_auto_block_threshold,
                 company.sms_daily_cap,
+                company.sms_list_max_chars,
             )
             if any(number < 0 for number in numbers):
                 raise ValidationError(
@@ -307,3 +314,27 @@ class ResCompany(models.Model):
                 lambda member: member.partner_id == user.partner_id
             )
         )
+
+    def _gateway_sender_choices(self):
+        """[(sender, label)] a list send may choose: the company's numbers, its
+        Messaging Service, its alphanumeric sender."""
+        self.ensure_one()
+        company_sudo = self.sudo()
+        choices = [
+            (number.number, number.display_name)
+            for number in company_sudo.sms_twilio_number_ids
+        ]
+        service = company_sudo.sms_twilio_messaging_service_sid
+        if service:
+            choices.append((service, self.env._("Messaging Service")))
+        if self.sms_alphanumeric_sender:
+            choices.append(
+                (
+                    self.sms_alphanumeric_sender,
+                    self.env._(
+                        "%(sender)s (where the country allows it)",
+                        sender=self.sms_alphanumeric_sender,
+                    ),
+                )
+            )
+        return choices

@@ -307,6 +307,7 @@ class SmsGateway(models.AbstractModel):
                     "failure_type": verdict.failure_type if refused else False,
                     "reason": self._reason(verdict) if refused else False,
                     "info": verdict.info,
+                    "not_before": verdict.not_before,
                 }
             )
         usage = self.env["sms.usage"]._gateway_current(company)

@@ -18,6 +18,8 @@ dispatch never ran) has a due time and wakes the queue cron at that time.
 
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
 from odoo.tools import SQL
@@ -51,10 +53,11 @@ NOTIFICATION_FAILURE_TYPES = GATEWAY_FAILURE_TYPES + [
     ("sms_duplicate", "Duplicate"),
 ]
 CLAIM_TIMEOUT = timedelta(minutes=10)
+CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+MAX_CONFLICTS = 20  # per cron call: then Odoo's cron retries it later
 BATCH_SIZE_PARAM = "sms_twilio_gateway.batch_size"
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 1000
-QUEUE_CRON = "sms.ir_cron_sms_scheduler_action"
 
 
 class SmsSms(models.Model):
@@ -110,8 +113,25 @@ class SmsSms(models.Model):
         domain = self._gateway_due_domain()
         batch_size = self._gateway_batch_size()
         remaining = None
-        while records := self._gateway_lock_due(domain, batch_size):
-            records._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+        conflicts = 0
+        while True:
+            try:
+                records = self._gateway_lock_due(domain, batch_size)
+                if not records:
+                    break
+                records._send(
+                    unlink_failed=False, unlink_sent=True, raise_exception=False
+                )
+            except CONFLICTS:
+                # Another drainer committed the month's quota (or a guard)
+                # after this batch's snapshot: the batch is undone, nothing was
+                # claimed nor sent, and taken again with a fresh snapshot.
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                continue
             if remaining is None:
                 remaining = self.search_count(domain)
             else:
@@ -153,11 +173,19 @@ class SmsSms(models.Model):
             ("gateway_not_before", "<=", fields.Datetime.now()),
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Odoo wakes its queue cron; the extra drainers wake with it.
+        records = super().create(vals_list)
+        for cron in self.env["sms.gateway.drainers"]._extra_crons():
+            cron._trigger()
+        return records
+
     @api.model
     def _gateway_wake(self, times):
-        """Wake the queue cron at each of these times (the one scheduler)."""
+        """Wake the queue's drainers at each of these times (one scheduler)."""
         if times:
-            self.env.ref(QUEUE_CRON).sudo()._trigger(sorted(set(times)))
+            self.env["sms.gateway.drainers"]._wake(sorted(set(times)))
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         governed = self.browse()
@@ -394,6 +422,8 @@ class SmsSms(models.Model):
         """Sender of this SMS, in the design's order of preference."""
         self.ensure_one()
         company_sudo = company.sudo()
+        if chosen := self._gateway_chosen_sender(company, e164):
+            return chosen
         numbers = company_sudo.sms_twilio_number_ids
         author = self._gateway_author()
         dedicated = numbers.filtered(lambda n: n.user_id == author)[:1]
@@ -409,6 +439,19 @@ class SmsSms(models.Model):
             ):
                 return alpha
         return get_twilio_from_number(company_sudo, e164).number or ""
+
+    def _gateway_chosen_sender(self, company, e164):
+        """The sender the mailing's author chose, when it is the company's and
+        may text this destination (an alphanumeric sender only where allowed)."""
+        chosen = self.mailing_id.sms_gateway_sender
+        if not chosen or chosen not in dict(company._gateway_sender_choices()):
+            return False
+        if chosen == company.sms_alphanumeric_sender:
+            allowed = set(company.sms_alphanumeric_country_ids.mapped("code")) or None
+            region = phone_numbers.number_region(e164)
+            if not phone_numbers.alphanumeric_sender_allowed(region, allowed):
+                return False
+        return chosen
 
     # ------------------------------------------------------------------
     # Recovery

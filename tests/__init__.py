@@ -24,3 +24,4 @@ from . import test_inbox_ui
 from . import test_destination_rules
 from . import test_probable_opt_out
 from . import test_ai_draft
+from . import test_list_send_options

@@ -15,13 +15,15 @@ _SIDS = count(1)
 
 @tagged("post_install", "-at_install")
 class TestInbox(GatewayCase):
-    def receive(self, body, number=PAULA, company=None):
+    def receive(self, body, number=PAULA, company=None, media=()):
         """What the inbound webhook hands over once Twilio's signature is checked."""
         sid = f"SM{next(_SIDS):032x}"
         return (
             self.env["sms.log"]
             .sudo()
-            ._gateway_receive(company or self.company, sid, number, BE_SENDER, body, [])
+            ._gateway_receive(
+                company or self.company, sid, number, BE_SENDER, body, list(media)
+            )
         )
 
     def thread(self, number=PAULA, company=None):
@@ -286,3 +288,35 @@ class TestInbox(GatewayCase):
         self.assertIn("Thanks!", contact.message_ids[0].body, "back on her record")
         listed = {t["id"]: t["name"] for t in inbox.get_threads()}
         self.assertEqual(listed[thread_id], "Zelda Zimmer")
+
+    def test_search_media_help_and_number_notices(self):
+        self.receive(
+            "Photo of the dent\nsecond line",
+            media=[("https://media.example.com/dent.jpg", "image/jpeg")],
+        )
+        inbox = self.inbox(self.user_sms)
+        thread = self.thread()
+        for term in ("Paula", "470 12 34", "the dent"):
+            with self.subTest(term=term):
+                self.assertIn(thread.id, [t["id"] for t in inbox.get_threads(term)])
+        self.assertFalse(inbox.get_threads("Nobody like this"))
+        listed = next(t for t in inbox.get_threads() if t["id"] == thread.id)
+        self.assertEqual(listed["last_body"], "Photo of the dent", "first line only")
+        message = inbox.get_thread(thread.id)["messages"][-1]
+        self.assertEqual(message["media"], ["https://media.example.com/dent.jpg"])
+        # HELP is answered and leaves a line too.
+        self.assertIn("<Message>", self.receive("HELP"))
+        self.assertIn(
+            "(a request for help)", " ".join(self.partner.message_ids.mapped("body"))
+        )
+        # Do-not-text and auto-blocked numbers: the gateway's reason instead.
+        self.partner.sms_dnc = True
+        state = inbox.get_thread(thread.id)["state"]
+        self.assertEqual((state["can_send"], state["notice_kind"]), (False, "sms_dnc"))
+        self.partner.sms_dnc = False
+        self.env["sms.number"]._gateway_get([PAULA]).blocked = True
+        state = inbox.get_thread(thread.id)["state"]
+        self.assertEqual(
+            (state["can_send"], state["notice_kind"]), (False, "sms_blocked")
+        )
+        self.assertIn("blocked", state["notice"])

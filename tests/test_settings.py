@@ -30,6 +30,7 @@ GATEWAY_FIELDS = [
     "sms_legal_quiet_hours",
     "sms_country_ids",
     "sms_daily_cap",
+    "sms_list_max_chars",
     "sms_ai_url",
     "sms_ai_model",
     "sms_ai_key",

@@ -6,4 +6,5 @@ from . import sms_composer_recipient
 from . import sms_composer_result
 from . import sms_composer_draft
 from . import sms_list_send
+from . import sms_list_send_options
 from . import mailing_sms_test

@@ -11,8 +11,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime
 
-from ..tools import policy
-
 MARKETING_GROUP = "sms_twilio_gateway.group_sms_marketing"
 
 
@@ -92,7 +90,7 @@ class SmsListSend(models.TransientModel):
             if wizard.sms_template_id:
                 wizard.body = wizard.sms_template_id.body
 
-    @api.depends("list_ids", "body")
+    @api.depends("list_ids", "body", "number_field", "sender", "scheduled_at")
     def _compute_figures(self):
         for wizard in self:
             preview = wizard._gateway_preview()
@@ -111,6 +109,7 @@ class SmsListSend(models.TransientModel):
             wizard.quota_left = allowance.included_left or 0
             wizard.overage_segments = preview["overage_segments"]
             wizard.over_cap = preview["over_cap"]
+            wizard._set_option_figures(preview)
 
     # ------------------------------------------------------------------
     # Actions
@@ -124,6 +123,7 @@ class SmsListSend(models.TransientModel):
             raise UserError(self.env._("Write the message before sending it."))
         if not self.list_ids:
             raise UserError(self.env._("Choose at least one mailing list."))
+        self._check_options()
         when = self.scheduled_at
         if when and when <= fields.Datetime.now():
             when = False
@@ -139,6 +139,7 @@ class SmsListSend(models.TransientModel):
                 "user_id": self.env.uid,
                 "schedule_type": "scheduled" if when else "now",
                 "schedule_date": when,
+                **self._gateway_mailing_options(),
             }
         )
         if when:
@@ -214,13 +215,14 @@ class SmsListSend(models.TransientModel):
             self.body or "",
             self.company_id or self.env.company,
             opt_out,
+            number_field=self.number_field or False,
         )
 
     def _set_figure_labels(self, preview):
         gateway = self.env["sms.gateway"]
         company = self.company_id or self.env.company
         info = preview["info"]
-        limit = policy.max_characters(info.encoding, company.sms_max_segments or 0)
+        limit = self._character_limit(info.encoding)
         self.characters_label = gateway._format_characters(info.characters, limit)
         self.segments_label = gateway._format_segments(preview["segments"])
         self.cost_label = gateway._format_cost(preview["cost"], company.currency_id)
