@@ -29,7 +29,7 @@ class SmsProbableOptOut(models.Model):
         help="Ten business days after it was received.",
     )
     days_left = fields.Integer(
-        "Business days left",
+        "Days left",
         compute="_compute_days_left",
         help="Business days left to honour it; negative when late.",
     )
