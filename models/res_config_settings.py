@@ -112,6 +112,13 @@ class ResConfigSettings(models.TransientModel):
         default=32,
         help="How many requests a worker has in flight to Twilio (1-64).",
     )
+    sms_gateway_drainers = fields.Integer(
+        "Queue drainers",
+        config_parameter="sms_twilio_gateway.drainers",
+        default=1,
+        help="Crons draining the SMS queue side by side (1-4); give the server "
+        "at least as many cron threads.",
+    )
     sms_gateway_batch_size = fields.Integer(
         "SMS per batch",
         config_parameter="sms_twilio_gateway.batch_size",
@@ -131,6 +138,17 @@ class ResConfigSettings(models.TransientModel):
             and not self.sms_gateway_enabled
         ):
             self.sms_gateway_enabled = True
+
+    def set_values(self):
+        res = super().set_values()
+        if self.env.is_admin():
+            count = self.env["sms.gateway.drainers"]._set_count(
+                self.sms_gateway_drainers
+            )
+            self.env["ir.config_parameter"].sudo().set_param(
+                "sms_twilio_gateway.drainers", count
+            )
+        return res
 
     def action_open_sms_test_wizard(self):
         return {

@@ -87,6 +87,7 @@ class SmsDispatch(models.AbstractModel):
         )
         claimed.invalidate_recordset()
         releases = defaultdict(int)
+        lookups = []
         for company, company_sms in claimed.grouped(
             lambda s: s.gateway_log_id.company_id
         ).items():
@@ -101,7 +102,11 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            results = self.env["sms.gateway.transport"]._send_messages(company, jobs)
+            upcoming = self._upcoming_lookups(company)
+            results, looked = self.env["sms.gateway.transport"]._send_messages(
+                company, jobs, lookups=upcoming.mapped("number")
+            )
+            lookups.append((upcoming, looked))
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
@@ -115,6 +120,42 @@ class SmsDispatch(models.AbstractModel):
         claimed.mail_message_id._notify_message_notification_update()
         commit_progress(self.env)
         self._release(releases)
+        self._store_lookups(lookups)
+
+    @api.model
+    def _store_lookups(self, lookups):
+        """Store the next batch's lookups once this batch's answers are
+        committed: another drainer deciding that batch may be looking the same
+        numbers up; on a conflict its answer stands and these are dropped."""
+        try:
+            for facts, looked in lookups:
+                facts._gateway_store_lookups(looked)
+            commit_progress(self.env)
+        except _CONFLICTS:
+            self.env.cr.rollback()
+
+    @api.model
+    def _upcoming_lookups(self, company):
+        """Facts of the numbers the next batch goes to that need a lookup at
+        their first send: looked up while this batch is being sent, so that
+        deciding the next one waits for none."""
+        if company.sms_lookup_policy != "first_send":
+            return self.env["sms.number"]
+        queue = self.env["sms.sms"]
+        upcoming = queue.search(
+            queue._gateway_due_domain(), order="id", limit=queue._gateway_batch_size()
+        ).filtered(lambda sms: sms._get_sms_company() == company)
+        region = company.country_id.code or None
+        numbers = {
+            phone_numbers.check_number(
+                sms.number, sms.partner_id.country_id.code or region
+            ).e164
+            for sms in upcoming
+        }
+        numbers.discard(None)
+        return self.env["sms.number"]._gateway_due(
+            numbers, company.sms_lookup_refresh_days
+        )
 
     @api.model
     def _sent(self, answered, unlink_sent):

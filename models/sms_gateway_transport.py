@@ -44,15 +44,19 @@ class SmsGatewayTransport(models.AbstractModel):
             return None, error
 
     @api.model
-    def _send_messages(self, company, jobs):
-        """``messages.create`` for each job.
+    def _send_messages(self, company, jobs, lookups=()):
+        """``messages.create`` for each job; meanwhile, on Lookup's own
+        requests in flight, the line type of ``lookups`` (the numbers the
+        next SMS go to), so that looking up never slows sending.
 
         :param jobs: ``{key: {"to", "body", "sender", "status_callback"}}``
-        :return: ``{key: ("ok", message) | ("error", exception)}``
+        :return: ``({key: ("ok", message) | ("error", exception)},
+            {number: ("ok", phone number) | ("error", exception)})``
         """
         client, error = self._client(company)
         if error:
-            return dict.fromkeys(jobs, ("error", error))
+            failed = ("error", error)
+            return dict.fromkeys(jobs, failed), dict.fromkeys(lookups, failed)
 
         def create(job):
             params = {
@@ -67,7 +71,18 @@ class SmsGatewayTransport(models.AbstractModel):
                 params["from_"] = sender
             return client.messages.create(**params)
 
-        return _in_parallel(create, jobs, self._in_flight())
+        in_flight = self._in_flight()
+        if not lookups:
+            return _in_parallel(create, jobs, in_flight), {}
+        with ThreadPoolExecutor(max_workers=1) as side:
+            looked = side.submit(
+                _in_parallel,
+                lambda number: _look_up(client, number),
+                {number: number for number in lookups},
+                in_flight,
+            )
+            results = _in_parallel(create, jobs, in_flight)
+            return results, looked.result()
 
     @api.model
     def _lookup_numbers(self, company, numbers):
@@ -79,13 +94,10 @@ class SmsGatewayTransport(models.AbstractModel):
         if error:
             return dict.fromkeys(numbers, ("error", error))
 
-        def lookup(number):
-            return client.lookups.v2.phone_numbers(number).fetch(
-                fields="line_type_intelligence"
-            )
-
         return _in_parallel(
-            lookup, {number: number for number in numbers}, self._in_flight()
+            lambda number: _look_up(client, number),
+            {number: number for number in numbers},
+            self._in_flight(),
         )
 
     @api.model
@@ -99,6 +111,12 @@ class SmsGatewayTransport(models.AbstractModel):
             {sid: sid for sid in sids},
             self._in_flight(),
         )
+
+
+def _look_up(client, number):
+    return client.lookups.v2.phone_numbers(number).fetch(
+        fields="line_type_intelligence"
+    )
 
 
 def _in_parallel(call, jobs, in_flight):

@@ -116,11 +116,14 @@ class SmsNumber(models.Model):
     @api.model
     def _gateway_lookup_due(self, numbers, company, refresh_days):
         """Look up, on the company's account, those never looked up or stale."""
+        self._gateway_due(numbers, refresh_days)._gateway_lookup(company)
+
+    @api.model
+    def _gateway_due(self, numbers, refresh_days):
+        """The facts of these numbers that need a lookup (never, or stale)."""
         facts = self._gateway_get(numbers).filtered(lambda n: not n.blocked)
         limit = fields.Datetime.now() - timedelta(days=refresh_days or 0)
-        facts.filtered(
-            lambda n: not n.lookup_date or n.lookup_date < limit
-        )._gateway_lookup(company)
+        return facts.filtered(lambda n: not n.lookup_date or n.lookup_date < limit)
 
     def _gateway_lookup(self, company):
         """Ask Twilio Lookup for the line type of these numbers.
@@ -133,6 +136,10 @@ class SmsNumber(models.Model):
         results = self.env["sms.gateway.transport"]._lookup_numbers(
             company, self.mapped("number")
         )
+        self._gateway_store_lookups(results)
+
+    def _gateway_store_lookups(self, results):
+        """Store Twilio Lookup's answers ``{number: (outcome, result)}``."""
         for number in self:
             values = {"lookup_date": fields.Datetime.now(), "lookup_requested": False}
             outcome, result = results[number.number]

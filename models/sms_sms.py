@@ -18,6 +18,8 @@ dispatch never ran) has a due time and wakes the queue cron at that time.
 
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
 from odoo.tools import SQL
@@ -51,10 +53,11 @@ NOTIFICATION_FAILURE_TYPES = GATEWAY_FAILURE_TYPES + [
     ("sms_duplicate", "Duplicate"),
 ]
 CLAIM_TIMEOUT = timedelta(minutes=10)
+CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+MAX_CONFLICTS = 20  # per cron call: then Odoo's cron retries it later
 BATCH_SIZE_PARAM = "sms_twilio_gateway.batch_size"
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 1000
-QUEUE_CRON = "sms.ir_cron_sms_scheduler_action"
 
 
 class SmsSms(models.Model):
@@ -110,8 +113,25 @@ class SmsSms(models.Model):
         domain = self._gateway_due_domain()
         batch_size = self._gateway_batch_size()
         remaining = None
-        while records := self._gateway_lock_due(domain, batch_size):
-            records._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+        conflicts = 0
+        while True:
+            try:
+                records = self._gateway_lock_due(domain, batch_size)
+                if not records:
+                    break
+                records._send(
+                    unlink_failed=False, unlink_sent=True, raise_exception=False
+                )
+            except CONFLICTS:
+                # Another drainer committed the month's quota (or a guard)
+                # after this batch's snapshot: the batch is undone, nothing was
+                # claimed nor sent, and taken again with a fresh snapshot.
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                continue
             if remaining is None:
                 remaining = self.search_count(domain)
             else:
@@ -153,11 +173,19 @@ class SmsSms(models.Model):
             ("gateway_not_before", "<=", fields.Datetime.now()),
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Odoo wakes its queue cron; the extra drainers wake with it.
+        records = super().create(vals_list)
+        for cron in self.env["sms.gateway.drainers"]._extra_crons():
+            cron._trigger()
+        return records
+
     @api.model
     def _gateway_wake(self, times):
-        """Wake the queue cron at each of these times (the one scheduler)."""
+        """Wake the queue's drainers at each of these times (one scheduler)."""
         if times:
-            self.env.ref(QUEUE_CRON).sudo()._trigger(sorted(set(times)))
+            self.env["sms.gateway.drainers"]._wake(sorted(set(times)))
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         governed = self.browse()

@@ -102,6 +102,38 @@ class TestThroughput(GatewayCase):
         senders = {message["from"] for message in self.sim_messages()}
         self.assertEqual(senders, {BE_SENDER})
 
+    def test_first_send_lookups_run_beside_the_previous_batch(self):
+        """Lookup "at first send": the next batch's numbers are looked up
+        while this one is sent; each number once; a landline never passes."""
+        self.company.sms_lookup_policy = "first_send"
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
+        numbers = [f"+3247055{i:04d}" for i in range(4)]
+        self.sim.set_line_type(numbers[3], "landline")
+        mailing = _mailing(
+            self.env, "Lookups", [{"name": n, "mobile": n} for n in numbers]
+        )
+        mailing.action_put_in_queue()
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        transport_class = type(self.env["sms.gateway.transport"])
+        alone = []
+        lookup_numbers = transport_class._lookup_numbers
+
+        def watch(transport, company, to_look_up):
+            alone.extend(to_look_up)
+            return lookup_numbers(transport, company, to_look_up)
+
+        with patch.object(transport_class, "_lookup_numbers", watch):
+            self.run_queue()
+        self.assertEqual(sorted(alone), numbers[:2], "only the first batch waits")
+        self.assertEqual([self.sim.lookup_count(n) for n in numbers], [1, 1, 1, 1])
+        self.assertEqual(
+            sorted(m["to"] for m in self.sim_messages()), numbers[:3], "no landline"
+        )
+        refused = self.env["sms.sms"].search(
+            [("mailing_id", "=", mailing.id), ("failure_type", "=", "sms_landline")]
+        )
+        self.assertEqual(refused.number, numbers[3])
+
     def test_batch_size_setting(self):
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 4)
         self._queue_mailing(10)
@@ -118,6 +150,25 @@ class TestThroughput(GatewayCase):
         self.assertEqual(batches, [4, 4, 2])
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", "x")
         self.assertEqual(self.env["sms.sms"]._gateway_batch_size(), 100, "default")
+
+    def test_queue_drainers_setting_wakes_them_all(self):
+        """Settings → Queue drainers: extra drainer crons are active, and
+        every SMS queued or due later wakes each of them."""
+        settings = self.env["res.config.settings"].with_user(self.user_manager)
+        settings.create({"sms_gateway_drainers": 3}).execute()
+        drainers = self.env["sms.gateway.drainers"]
+        extra = drainers._extra_crons()
+        self.assertEqual(len(extra), 2)
+        triggers = self.env["ir.cron.trigger"].sudo()
+        triggers.search([("cron_id", "in", extra.ids)]).unlink()
+        self.partner._message_sms("queued", put_in_queue=True)
+        self.assertEqual(
+            set(triggers.search([("cron_id", "in", extra.ids)]).cron_id), set(extra)
+        )
+        settings.create({"sms_gateway_drainers": 9}).execute()
+        self.assertEqual(len(drainers._extra_crons()), 3, "at most 4 in all")
+        settings.create({"sms_gateway_drainers": 1}).execute()
+        self.assertFalse(drainers._extra_crons())
 
     def test_requests_in_flight_setting(self):
         """At most the setting's requests run at once, and that many do."""

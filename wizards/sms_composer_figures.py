@@ -232,8 +232,8 @@ class SmsComposer(models.TransientModel):
         records = self._get_records()
         if not records:
             return []
-        info = records._sms_get_recipients_info(force_field=self.number_field_name)
+        info = records._gateway_sms_recipients(self.number_field_name)
         return [
-            (rec_info["partner"], rec_info["sanitized"] or rec_info["number"])
-            for rec_info in (info[record.id] for record in records)
+            (partner, sanitized or number)
+            for partner, number, sanitized in (info[record.id] for record in records)
         ]
