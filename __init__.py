@@ -2,3 +2,10 @@
 from . import controllers
 from . import models
 from . import wizards
+
+
+def post_init_hook(env):
+    """Companies already sending through Twilio are governed from the start."""
+    env["res.company"].search([("sms_provider", "=", "twilio")]).write(
+        {"sms_gateway_enabled": True}
+    )

@@ -21,28 +21,46 @@
         "views/sms_number_views.xml",
         "wizards/sms_test_wizard_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_rules_views.xml",
         "views/sms_menus.xml",
+        "views/sms_probable_opt_out_views.xml",
         # composer, contacts, mailing lists
         "wizards/sms_composer_views.xml",
+        "wizards/sms_composer_draft_views.xml",
         "wizards/sms_list_send_views.xml",
+        "wizards/sms_list_send_options_views.xml",
         "views/res_partner_views.xml",
         "views/mailing_list_views.xml",
         "views/mailing_mailing_views.xml",
+        # conversations, consent
+        "views/sms_inbox_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
             # backend assets
             "sms_twilio_gateway/static/src/core/sms_gateway.scss",
             "sms_twilio_gateway/static/src/core/notification_model_patch.js",
+            "sms_twilio_gateway/static/src/draft/sms_draft_widget.js",
+            "sms_twilio_gateway/static/src/draft/sms_draft_widget.xml",
+            "sms_twilio_gateway/static/src/core/settings_anchor_patch.js",
+            "sms_twilio_gateway/static/src/core/sms_status_patch.js",
+            "sms_twilio_gateway/static/src/core/sms_status_patch.xml",
+            "sms_twilio_gateway/static/src/inbox/**/*",
         ],
         "web.assets_tests": [
             # tours
             "sms_twilio_gateway/static/tests/tours/sms_gateway_composer_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_list_send_tour.js",
             "sms_twilio_gateway/static/tests/tours/sms_gateway_quota_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_picker_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_inbox_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_probable_opt_out_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_draft_tour.js",
+            "sms_twilio_gateway/static/tests/tours/sms_gateway_list_options_tour.js",
         ],
     },
     "demo": ["demo/sms_twilio_gateway_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

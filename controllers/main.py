@@ -14,13 +14,12 @@ from ..tools.twilio_client import get_request_validator
 _logger = logging.getLogger(__name__)
 
 
-def _signature_ok(company):
-    """Twilio signed this request with the company's auth token.
+def _signature_ok(token):
+    """Twilio signed this request with this auth token (the company's).
 
     The URL is the public one Twilio called: with Odoo's proxy mode the
     X-Forwarded-* headers are applied before we see it.
     """
-    token = company.sudo().sms_twilio_auth_token
     signature = request.httprequest.headers.get("X-Twilio-Signature")
     if not token or not signature:
         return False
@@ -44,7 +43,7 @@ class SmsTwilioGatewayController(SmsTwilioController):
     def update_sms_status(
         self, uuid, SmsStatus=None, ErrorCode=None, ErrorMessage=None, **kwargs
     ):
-        log = request.env["sms.log"].sudo()._gateway_outbound_for_uuid(uuid)
+        log, token = request.env["sms.log"].sudo()._gateway_callback_log(uuid)
         if not log:
             # Not sent through the gateway: Odoo's own handling, which needs a
             # token to check the signature with (it would crash without one).
@@ -64,11 +63,10 @@ class SmsTwilioGatewayController(SmsTwilioController):
                 **kwargs,
             )
         # The token of the company that sent it, even across Twilio accounts.
-        if not _signature_ok(log.company_id):
+        if not _signature_ok(token):
             _warn("SMS status callback: bad or missing signature")
             return _forbidden()
-        request.env["sms.log"].sudo()._gateway_status_callback(
-            uuid,
+        log._gateway_apply_status(
             SmsStatus,
             error_code=ErrorCode,
             error_message=ErrorMessage,
@@ -91,7 +89,7 @@ class SmsTwilioGatewayController(SmsTwilioController):
             .sudo()
             ._gateway_company_for_inbound(form.get("AccountSid"), form.get("To"))
         )
-        if not company or not _signature_ok(company):
+        if not company or not _signature_ok(company.sudo().sms_twilio_auth_token):
             _warn("SMS inbound: bad or missing signature")
             return _forbidden()
         message = inbound.parse(form)
@@ -111,6 +109,7 @@ class SmsTwilioGatewayController(SmsTwilioController):
                 to_number=message.to,
                 body=message.body,
                 media=list(message.media),
+                opt_out_type=message.opt_out_type,
             )
         )
         return Response(twiml, status=200, content_type="text/xml")

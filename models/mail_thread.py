@@ -8,7 +8,7 @@ from odoo.tools import plaintext2html
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
-    def _gateway_post_inbound(self, body, media, author, notify_user):
+    def _gateway_post_inbound(self, body, media, author, notify_user, number=None):
         """Post an incoming SMS in this record's chatter.
 
         Logged, not posted: posting an ``sms`` message would text the record's
@@ -24,7 +24,15 @@ class MailThread(models.AbstractModel):
                 for url, content_type in media
             )
             html = Markup("%s<p>%s</p>") % (html, links)
-        message = self._message_log(body=html, author_id=author.id, message_type="sms")
+        message = self._message_log(
+            body=html,
+            author_id=author.id,
+            # A number nobody holds: the number is who wrote.
+            email_from=None if author else number,
+            message_type="sms",
+        )
+        # "Reply" on it opens the SMS composer to this number.
+        message.sms_gateway_number = number
         if notify_user and notify_user.partner_id != author:
             self._notify_thread_by_inbox(
                 message,

@@ -27,21 +27,17 @@ class MailingList(models.Model):
         help="Contacts who will receive an SMS sent to this list, one per number.",
     )
     sms_count_opted_out = fields.Integer(
-        "SMS opted out",
+        "Opted out",
         compute="_compute_sms_figures",
         help="Number opted out (STOP) or contact unsubscribed from this list.",
     )
     sms_count_dnc = fields.Integer("Do not text", compute="_compute_sms_figures")
-    sms_count_blocked = fields.Integer(
-        "Blocked numbers", compute="_compute_sms_figures"
-    )
-    sms_count_landline = fields.Integer("Landlines", compute="_compute_sms_figures")
-    sms_count_invalid = fields.Integer(
-        "Invalid numbers", compute="_compute_sms_figures"
-    )
+    sms_count_blocked = fields.Integer("Blocked number", compute="_compute_sms_figures")
+    sms_count_landline = fields.Integer("Landline", compute="_compute_sms_figures")
+    sms_count_invalid = fields.Integer("Invalid number", compute="_compute_sms_figures")
     sms_count_missing = fields.Integer("No number", compute="_compute_sms_figures")
     sms_count_duplicate = fields.Integer(
-        "Duplicate numbers",
+        "Duplicate number",
         compute="_compute_sms_figures",
         help="Reachable contacts sharing a number with another one: they get one SMS.",
     )

@@ -17,20 +17,24 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
-from ..tools import billing, segments
+from ..tools import billing, policy, segments
+from .sms_gateway_words import UNSUBSCRIBED
 
 SMS_MARKETING_GROUP = "sms_twilio_gateway.group_sms_marketing"
 # States of a mailing on its way out: reaching them is sending.
 SENDING_STATES = ("in_queue", "sending")
 
 # Keys of the exclusions Odoo's composer makes before the gateway.
-OPTED_OUT_OF_LIST = "list_opt_out"
-DUPLICATE_NUMBER = "duplicate_number"
+OPTED_OUT_OF_LIST = UNSUBSCRIBED
+DUPLICATE_NUMBER = "sms_duplicate"
 
 
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
+    # Chosen in the list-send confirmation; empty: the gateway's usual choice.
+    sms_gateway_sender = fields.Char("SMS sender")
+    sms_gateway_number_field = fields.Char("Phone field texted")
     gateway_sms_summary = fields.Html(
         "SMS recipients",
         compute="_compute_gateway_sms_summary",
@@ -84,6 +88,12 @@ class MailingMailing(models.Model):
         self._gateway_check_sms_marketing()
         return super().action_send_sms(res_ids=res_ids)
 
+    def _send_sms_get_composer_values(self, res_ids):
+        values = super()._send_sms_get_composer_values(res_ids)
+        if self.sms_gateway_number_field:
+            values["number_field_name"] = self.sms_gateway_number_field
+        return values
+
     def _gateway_check_sms_marketing(self):
         """Refuse to send these SMS mailings without the SMS marketing group."""
         sms_mailings = self.filtered(lambda m: m.mailing_type == "sms")
@@ -127,18 +137,15 @@ class MailingMailing(models.Model):
         """
         env = self.env
         excluded = {}
-        labels = {
-            OPTED_OUT_OF_LIST: env._("Unsubscribed from the list"),
-            DUPLICATE_NUMBER: env._("Duplicate number (texted once)"),
-        }
+        gateway = env["sms.gateway"]
+        labels = gateway._labels()
         records = env[model].browse(res_ids) if model else None
         to_check = []
         if records:
-            info = records._sms_get_recipients_info(force_field=number_field)
+            recipients = records._gateway_sms_recipients(number_field)
             seen = set()
             for record in records:
-                rec_info = info[record.id]
-                sanitized = rec_info["sanitized"]
+                partner, number, sanitized = recipients[record.id]
                 # Odoo's composer: the first record of a number keeps it, even
                 # when it is itself excluded.
                 if sanitized and record.id in opt_out_ids:
@@ -146,9 +153,7 @@ class MailingMailing(models.Model):
                 elif sanitized and sanitized in seen:
                     excluded[DUPLICATE_NUMBER] = excluded.get(DUPLICATE_NUMBER, 0) + 1
                 else:
-                    to_check.append(
-                        (record, rec_info["partner"], sanitized or rec_info["number"])
-                    )
+                    to_check.append((record, partner, sanitized or number))
                 if sanitized:
                     seen.add(sanitized)
         preview = (
@@ -161,19 +166,18 @@ class MailingMailing(models.Model):
                 kind="marketing",
             )
         )
-        failure_labels = dict(
-            env["sms.sms"]._fields["failure_type"]._description_selection(env)
-        )
         sendable = []
+        releases = []  # (not before, segments) of each SMS that will leave
         for (record, _partner, _number), verdict in zip(
             to_check, preview["verdicts"], strict=True
         ):
             failure = verdict.get("failure_type")
             if failure:
                 excluded[failure] = excluded.get(failure, 0) + 1
-                labels.setdefault(failure, failure_labels.get(failure, failure))
+                labels.setdefault(failure, gateway._label(failure, labels))
             else:
                 sendable.append(record)
+                releases.append((verdict["not_before"], verdict["info"].segments))
         total_segments = self._gateway_sms_segments(model, sendable, body, company)
         allowance = preview["allowance"]
         over_cap = (
@@ -187,12 +191,14 @@ class MailingMailing(models.Model):
             "segments": total_segments,
             "cost": total_segments * company.sms_segment_price,
             "currency": company.currency_id,
+            "company": company,
             "allowance": allowance,
             "overage_segments": billing.overage_segments(
                 allowance.quota, allowance.used, total_segments
             ),
             "over_cap": over_cap,
             "info": preview["info"],
+            "releases": releases,
         }
 
     @api.model
@@ -217,14 +223,26 @@ class MailingMailing(models.Model):
     @api.model
     def _gateway_sms_summary_html(self, preview):
         env = self.env
+        gateway = env["sms.gateway"]
         allowance = preview["allowance"]
+        info = preview["info"]
+        limit = policy.max_characters(
+            info.encoding, preview["company"].sms_max_segments or 0
+        )
         lines = [
+            Markup('<span class="o_sms_gateway_mailing_counter">%s</span>')
+            % env._(
+                "%(characters)s · %(segments)s per SMS · %(encoding)s",
+                characters=gateway._format_characters(info.characters, limit),
+                segments=gateway._format_segments(info.segments),
+                encoding=info.encoding,
+            ),
             Markup("<strong>%s</strong>")
             % env._(
                 "%(sendable)s of %(total)s recipients will receive it.",
                 sendable=preview["sendable"],
                 total=preview["total"],
-            )
+            ),
         ]
         if preview["excluded"]:
             lines.append(
@@ -237,14 +255,11 @@ class MailingMailing(models.Model):
                     ),
                 )
             )
-        cost = formatLang(
-            env, preview["cost"], digits=4, currency_obj=preview["currency"]
-        )
         lines.append(
             env._(
-                "%(segments)s segment(s) in all, estimated cost %(cost)s.",
-                segments=formatLang(env, preview["segments"], digits=0),
-                cost=cost,
+                "%(segments)s in all, estimated cost %(cost)s.",
+                segments=gateway._format_segments(preview["segments"]),
+                cost=gateway._format_cost(preview["cost"], preview["currency"]),
             )
         )
         if allowance.included_left is None:
@@ -252,9 +267,9 @@ class MailingMailing(models.Model):
         else:
             lines.append(
                 env._(
-                    "Quota left this month: %(left)s of %(quota)s segments.",
+                    "Quota left this month: %(left)s of %(quota)s.",
                     left=formatLang(env, allowance.included_left, digits=0),
-                    quota=formatLang(env, allowance.quota, digits=0),
+                    quota=gateway._format_segments(allowance.quota),
                 )
             )
         if preview["over_cap"]:
@@ -269,9 +284,8 @@ class MailingMailing(models.Model):
             lines.append(
                 Markup('<span class="text-warning">%s</span>')
                 % env._(
-                    "%(segments)s segments go over the quota and are billed as "
-                    "overage.",
-                    segments=preview["overage_segments"],
+                    "%(segments)s over the quota, billed as overage.",
+                    segments=gateway._format_segments(preview["overage_segments"]),
                 )
             )
         return Markup("<br/>").join(lines)

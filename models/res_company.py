@@ -31,6 +31,12 @@ class ResCompany(models.Model):
     sms_twilio_messaging_service_sid = fields.Char(
         "Messaging Service SID", groups="base.group_system"
     )
+    sms_twilio_messaging_service_mps = fields.Float(
+        "Messaging Service segments per second",
+        groups="base.group_system",
+        help="What Twilio lets the Messaging Service send per second (the sum "
+        "of its senders'). 0: 10, as one long code outside the US and Canada.",
+    )
     sms_alphanumeric_sender = fields.Char(
         "Alphanumeric sender ID",
         help="Up to 11 letters, digits or spaces, used only for destinations "
@@ -72,11 +78,54 @@ class ResCompany(models.Model):
     sms_quiet_hours_enabled = fields.Boolean("Quiet hours", default=True)
     sms_quiet_start = fields.Float("Sending allowed from", default=9.0)
     sms_quiet_end = fields.Float("Sending allowed until", default=20.0)
+    sms_legal_quiet_hours = fields.Boolean(
+        "US quiet-hour laws",
+        default=True,
+        help="With quiet hours on, marketing and automated SMS to US numbers also "
+        "wait for the window the law allows in the recipient's state (federal "
+        "8:00-21:00, stricter in Florida, Texas, Connecticut...).",
+    )
+    sms_country_ids = fields.Many2many(
+        "res.country",
+        "res_company_sms_country_rel",
+        string="SMS destination countries",
+        help="Only numbers of these countries may be texted. Empty: every country.",
+    )
+    sms_list_max_chars = fields.Integer(
+        "Max characters per list SMS",
+        help="The list-send editor refuses longer messages (e.g. 480 = 3 "
+        "segments). 0: only the max segments per SMS.",
+    )
+    sms_ai_url = fields.Char(
+        "AI drafting endpoint",
+        groups="base.group_system",
+        help="Base URL of an OpenAI-compatible chat-completions API, e.g. "
+        "https://api.openai.com/v1. Empty: no drafting.",
+    )
+    sms_ai_model = fields.Char("AI drafting model", groups="base.group_system")
+    sms_ai_key = fields.Char("AI drafting API key", groups="base.group_system")
+    sms_daily_cap = fields.Integer(
+        "Daily SMS cap",
+        help="Most SMS the company may send in a day (its time zone), against "
+        "SMS-pumping fraud. 0: no cap.",
+    )
     sms_max_segments = fields.Integer("Max segments per SMS", default=10)
     sms_smart_encoding = fields.Boolean(
         "Smart encoding",
         help="Replace look-alike characters (curly quotes, dashes...) with GSM-7 "
         "ones, as Twilio's Smart Encoding does, so that SMS cost fewer segments.",
+    )
+    # SMS from numbers nobody holds (issue 10: conversations)
+    sms_inbox_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_sms_inbox_user_rel",
+        string="Users receiving unassigned SMS",
+        domain=[("share", "=", False)],
+    )
+    sms_inbox_channel_id = fields.Many2one(
+        "discuss.channel",
+        "Channel receiving unassigned SMS",
+        domain=[("channel_type", "=", "channel")],
     )
     sms_lookup_policy = fields.Selection(
         [
@@ -119,6 +168,8 @@ class ResCompany(models.Model):
         "sms_max_segments",
         "sms_lookup_refresh_days",
         "sms_auto_block_threshold",
+        "sms_daily_cap",
+        "sms_list_max_chars",
     )
     def _check_sms_gateway_settings(self):
         """On the company, so that every way of writing them is checked."""
@@ -145,6 +196,8 @@ class ResCompany(models.Model):
                 company.sms_max_segments,
                 company.sms_lookup_refresh_days,
                 company.sms_auto_block_threshold,
+                company.sms_daily_cap,
+                company.sms_list_max_chars,
             )
             if any(number < 0 for number in numbers):
                 raise ValidationError(
@@ -210,7 +263,7 @@ class ResCompany(models.Model):
             ]
         self.sudo().write(values)
 
-    def _gateway_twilio_client(self):
+    def _gateway_twilio_client(self, pool_size=None):
         """The Twilio SDK client of this company (the simulator in sandbox)."""
         self.ensure_one()
         company = self.sudo()
@@ -221,6 +274,7 @@ class ResCompany(models.Model):
             sandbox_url=company._gateway_sandbox_url()
             if company.sms_twilio_sandbox
             else None,
+            pool_size=pool_size,
         )
 
     def _gateway_keywords(self):
@@ -245,3 +299,42 @@ class ResCompany(models.Model):
             lambda c: to_number in c.sms_twilio_number_ids.mapped("number")
         )
         return (owner or companies)[:1]
+
+    def _gateway_in_team(self, user):
+        """Whether ``user`` answers this company's unassigned SMS.
+
+        Without a team, every SMS user does.
+        """
+        self.ensure_one()
+        company = self.sudo()
+        if not company.sms_inbox_user_ids and not company.sms_inbox_channel_id:
+            return True
+        return user in company.sms_inbox_user_ids or bool(
+            company.sms_inbox_channel_id.channel_member_ids.filtered(
+                lambda member: member.partner_id == user.partner_id
+            )
+        )
+
+    def _gateway_sender_choices(self):
+        """[(sender, label)] a list send may choose: the company's numbers, its
+        Messaging Service, its alphanumeric sender."""
+        self.ensure_one()
+        company_sudo = self.sudo()
+        choices = [
+            (number.number, number.display_name)
+            for number in company_sudo.sms_twilio_number_ids
+        ]
+        service = company_sudo.sms_twilio_messaging_service_sid
+        if service:
+            choices.append((service, self.env._("Messaging Service")))
+        if self.sms_alphanumeric_sender:
+            choices.append(
+                (
+                    self.sms_alphanumeric_sender,
+                    self.env._(
+                        "%(sender)s (where the country allows it)",
+                        sender=self.sms_alphanumeric_sender,
+                    ),
+                )
+            )
+        return choices

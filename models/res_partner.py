@@ -30,6 +30,9 @@ class ResPartner(models.Model):
         help="This contact or one of its contacts has a number the gateway accepts.",
     )
     sms_text_hint = fields.Char(compute="_compute_sms_can_text")
+    sms_consent_ids = fields.Many2many(
+        "sms.consent", string="SMS consent", compute="_compute_sms_consent_ids"
+    )
 
     @api.depends("phone_sanitized")
     def _compute_sms_number_facts(self):
@@ -56,6 +59,18 @@ class ResPartner(models.Model):
             partner.sms_line_type = fact.line_type if fact else False
             partner.sms_auto_blocked = bool(fact and fact.blocked)
             partner.sms_opt_out_date = opt_outs.get(partner.phone_sanitized, False)
+
+    @api.depends("phone_sanitized")
+    def _compute_sms_consent_ids(self):
+        """The consent history of the contact's number, in the user's companies."""
+        numbers = [n for n in self.mapped("phone_sanitized") if n]
+        consents = self.env["sms.consent"].search_fetch(
+            [("number", "in", numbers)], ["number"]
+        )
+        for partner in self:
+            partner.sms_consent_ids = consents.filtered(
+                lambda c, number=partner.phone_sanitized: c.number == number
+            )
 
     def _compute_sms_log_count(self):
         partners = self.filtered("id")

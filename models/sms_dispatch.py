@@ -18,7 +18,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
 from odoo.tools import SQL
 
-from ..tools import twilio_errors
+from ..tools import phone_numbers, twilio_errors
 from .gateway_commit import commit_progress
 from .gateway_i18n import translate_marked
 
@@ -87,6 +87,7 @@ class SmsDispatch(models.AbstractModel):
         )
         claimed.invalidate_recordset()
         releases = defaultdict(int)
+        lookups = []
         for company, company_sms in claimed.grouped(
             lambda s: s.gateway_log_id.company_id
         ).items():
@@ -101,33 +102,86 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            results = self.env["sms.gateway.transport"]._send_messages(company, jobs)
+            upcoming = self._upcoming_lookups(company)
+            results, looked = self.env["sms.gateway.transport"]._send_messages(
+                company, jobs, lookups=upcoming.mapped("number")
+            )
+            lookups.append((upcoming, looked))
+            answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
                 if outcome == "ok":
-                    self._sent(sms, value, unlink_sent)
+                    answered.append((sms, value))
                 else:
                     log = sms.gateway_log_id
                     if self._failed(sms, company, value):
                         releases[company, log.month] += log.segments
+            self._sent(answered, unlink_sent)
         claimed.mail_message_id._notify_message_notification_update()
         commit_progress(self.env)
         self._release(releases)
+        self._store_lookups(lookups)
 
     @api.model
-    def _sent(self, sms, message, unlink_sent):
-        log = sms.gateway_log_id
-        values = {"twilio_sid": message.sid}
-        if message.num_segments:
-            values["segments"] = int(message.num_segments)
-        if message.from_:
-            values["sender"] = message.from_
-        log.write(values)
-        log._gateway_update_status(message.status or "queued")
-        tracker = sms.sms_tracker_id.sudo()
-        tracker.sms_twilio_sid = message.sid
-        tracker._action_update_from_sms_state("pending")
-        sms.write({"state": "pending", "failure_type": False, "to_delete": unlink_sent})
+    def _store_lookups(self, lookups):
+        """Store the next batch's lookups once this batch's answers are
+        committed: another drainer deciding that batch may be looking the same
+        numbers up; on a conflict its answer stands and these are dropped."""
+        try:
+            for facts, looked in lookups:
+                facts._gateway_store_lookups(looked)
+            commit_progress(self.env)
+        except _CONFLICTS:
+            self.env.cr.rollback()
+
+    @api.model
+    def _upcoming_lookups(self, company):
+        """Facts of the numbers the next batch goes to that need a lookup at
+        their first send: looked up while this batch is being sent, so that
+        deciding the next one waits for none."""
+        if company.sms_lookup_policy != "first_send":
+            return self.env["sms.number"]
+        queue = self.env["sms.sms"]
+        upcoming = queue.search(
+            queue._gateway_due_domain(), order="id", limit=queue._gateway_batch_size()
+        ).filtered(lambda sms: sms._get_sms_company() == company)
+        region = company.country_id.code or None
+        numbers = {
+            phone_numbers.check_number(
+                sms.number, sms.partner_id.country_id.code or region
+            ).e164
+            for sms in upcoming
+        }
+        numbers.discard(None)
+        return self.env["sms.number"]._gateway_due(
+            numbers, company.sms_lookup_refresh_days
+        )
+
+    @api.model
+    def _sent(self, answered, unlink_sent):
+        """Store Twilio's answers ``[(sms, message)]``: the logs one by one
+        (each has its SID), the SMS, trackers, traces and mailings once."""
+        if not answered:
+            return
+        sms_all = self.env["sms.sms"].browse(sms.id for sms, _message in answered)
+        for sms, message in answered:
+            log = sms.gateway_log_id
+            values = {"twilio_sid": message.sid}
+            if message.num_segments:
+                values["segments"] = int(message.num_segments)
+            # A Messaging Service stays the sender: pacing counts it.
+            if message.from_ and not phone_numbers.is_messaging_service_sid(log.sender):
+                values["sender"] = message.from_
+            log.write(values)
+            log._gateway_update_status(message.status or "queued")
+        trackers = sms_all.sms_tracker_id.sudo()
+        sid_of = {sms.uuid: message.sid for sms, message in answered}
+        for tracker in trackers:
+            tracker.sms_twilio_sid = sid_of[tracker.sms_uuid]
+        trackers._action_update_from_sms_state("pending")
+        sms_all.write(
+            {"state": "pending", "failure_type": False, "to_delete": unlink_sent}
+        )
 
     @api.model
     def _failed(self, sms, company, error):

@@ -11,6 +11,7 @@ confirmation and the mailing-list figures all come through here.
 from collections import Counter
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import policy
 
@@ -34,6 +35,10 @@ class SmsGateway(models.AbstractModel):
             else None,
             default_timezone=company.partner_id.tz or self.env.user.tz or "UTC",
             default_region=company.country_id.code or None,
+            countries=frozenset(company.sms_country_ids.mapped("code")),
+            daily_cap=company.sms_daily_cap or 0,
+            legal_quiet_hours=company.sms_quiet_hours_enabled
+            and company.sms_legal_quiet_hours,
         )
 
     @api.model
@@ -64,16 +69,23 @@ class SmsGateway(models.AbstractModel):
     def _guard(self, company, requests, numbers):
         keys = [f"rate:{company.id}:{author}" for author in _rated_authors(requests)]
         keys += [f"dup:{company.id}:{number}" for number in numbers]
+        if company.sms_daily_cap:
+            # Every sender of the company counts the same day: they conflict.
+            keys.append(f"day:{company.id}")
         self.env["sms.guard"]._touch(keys)
 
     @api.model
     def _facts(self, company, requests, numbers, now):
         env = self.env
         numbers = list(numbers)
-        opted_out = (
-            env["phone.blacklist"]
-            .sudo()
-            .search_fetch([("number", "in", numbers)], ["number"])
+        # The numbers are E.164 already: the blacklist's own search would
+        # parse each of them again.
+        env["phone.blacklist"].flush_model(["number", "active"])
+        opted_out = env.execute_query(
+            SQL(
+                "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
+                numbers,
+            )
         )
         dnc = env["res.partner"]._gateway_dnc_numbers(numbers, company)
         dnc |= env["mailing.contact"]._gateway_dnc_numbers(numbers, company)
@@ -99,7 +111,7 @@ class SmsGateway(models.AbstractModel):
             ["mail_message_id", "number"],
         )
         return policy.Facts(
-            opted_out=frozenset(opted_out.mapped("number")),
+            opted_out=frozenset(number for (number,) in opted_out),
             do_not_contact=frozenset(dnc),
             blocked=frozenset(facts.filtered("blocked").mapped("number")),
             landlines=frozenset(
@@ -110,6 +122,26 @@ class SmsGateway(models.AbstractModel):
                 (log.mail_message_id.id, log.number) for log in review
             ),
             rate_used=self._rate_used(company, requests, now),
+            daily_used=self._daily_used(company, now),
+        )
+
+    @api.model
+    def _daily_used(self, company, now):
+        """SMS the company sent (or is sending) since its day began."""
+        if not company.sms_daily_cap:
+            return 0
+        zone = company.partner_id.tz or self.env.user.tz or "UTC"
+        return (
+            self.env["sms.log"]
+            .sudo()
+            .search_count(
+                [
+                    ("direction", "=", "outbound"),
+                    ("company_id", "=", company.id),
+                    ("create_date", ">=", policy.day_start(now, zone)),
+                    ("status", "not in", ("blocked", "canceled")),
+                ]
+            )
         )
 
     @api.model
@@ -191,6 +223,18 @@ class SmsGateway(models.AbstractModel):
                     "Rate limit: %(limit)s messages per minute. Try again shortly.",
                     **args,
                 )
+            case "country":
+                return self.env._(
+                    "Numbers of this country (%(country)s) may not be texted: an "
+                    "administrator sets the allowed countries in Settings.",
+                    **args,
+                )
+            case "daily_cap":
+                return self.env._(
+                    "Daily cap reached: the company may send %(cap)s SMS a day. "
+                    "Try again tomorrow, or ask an administrator to raise it.",
+                    **args,
+                )
         return False
 
     @api.model
@@ -245,9 +289,7 @@ class SmsGateway(models.AbstractModel):
         info = policy.segments.count_segments(
             body or "", smart_encoding=company.sms_smart_encoding
         )
-        labels = dict(
-            self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env)
-        )
+        labels = self._labels()
         excluded = Counter()
         total = sendable = 0
         ordered = []
@@ -255,7 +297,7 @@ class SmsGateway(models.AbstractModel):
             verdict = verdicts[index]
             refused = verdict.outcome in (policy.BLOCK, policy.DROP)
             if refused:
-                excluded[labels.get(verdict.failure_type, verdict.failure_type)] += 1
+                excluded[self._label(verdict.failure_type, labels)] += 1
             else:
                 sendable += 1
                 total += verdict.info.segments
@@ -265,6 +307,7 @@ class SmsGateway(models.AbstractModel):
                     "failure_type": verdict.failure_type if refused else False,
                     "reason": self._reason(verdict) if refused else False,
                     "info": verdict.info,
+                    "not_before": verdict.not_before,
                 }
             )
         usage = self.env["sms.usage"]._gateway_current(company)

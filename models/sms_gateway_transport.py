@@ -3,7 +3,8 @@
 
 Plain values in, plain values out: no record is written here, so a caller
 decides what to commit and when. Every call has the SDK client's timeout, and
-requests of a batch run a few at a time on one pooled connection.
+requests of a batch run side by side (the "requests in flight" setting) on
+one pool of at least as many connections.
 """
 
 import logging
@@ -15,7 +16,9 @@ from ..tools import phone_numbers
 
 _logger = logging.getLogger(__name__)
 
-PARALLEL_REQUESTS = 4
+IN_FLIGHT_PARAM = "sms_twilio_gateway.requests_in_flight"
+DEFAULT_IN_FLIGHT = 32
+MAX_IN_FLIGHT = 64
 
 
 class SmsGatewayTransport(models.AbstractModel):
@@ -23,23 +26,37 @@ class SmsGatewayTransport(models.AbstractModel):
     _description = "SMS gateway transport (Twilio SDK)"
 
     @api.model
+    def _in_flight(self):
+        """How many requests to Twilio may run at once (a setting)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(IN_FLIGHT_PARAM)
+        try:
+            value = int(value or DEFAULT_IN_FLIGHT)
+        except ValueError:
+            value = DEFAULT_IN_FLIGHT
+        return min(max(value, 1), MAX_IN_FLIGHT)
+
+    @api.model
     def _client(self, company):
         """The company's SDK client, or the error that prevents making one."""
         try:
-            return company._gateway_twilio_client(), None
+            return company._gateway_twilio_client(pool_size=self._in_flight()), None
         except Exception as error:  # noqa: BLE001 - bad settings fail the calls
             return None, error
 
     @api.model
-    def _send_messages(self, company, jobs):
-        """``messages.create`` for each job.
+    def _send_messages(self, company, jobs, lookups=()):
+        """``messages.create`` for each job; meanwhile, on Lookup's own
+        requests in flight, the line type of ``lookups`` (the numbers the
+        next SMS go to), so that looking up never slows sending.
 
         :param jobs: ``{key: {"to", "body", "sender", "status_callback"}}``
-        :return: ``{key: ("ok", message) | ("error", exception)}``
+        :return: ``({key: ("ok", message) | ("error", exception)},
+            {number: ("ok", phone number) | ("error", exception)})``
         """
         client, error = self._client(company)
         if error:
-            return dict.fromkeys(jobs, ("error", error))
+            failed = ("error", error)
+            return dict.fromkeys(jobs, failed), dict.fromkeys(lookups, failed)
 
         def create(job):
             params = {
@@ -54,7 +71,18 @@ class SmsGatewayTransport(models.AbstractModel):
                 params["from_"] = sender
             return client.messages.create(**params)
 
-        return _in_parallel(create, jobs)
+        in_flight = self._in_flight()
+        if not lookups:
+            return _in_parallel(create, jobs, in_flight), {}
+        with ThreadPoolExecutor(max_workers=1) as side:
+            looked = side.submit(
+                _in_parallel,
+                lambda number: _look_up(client, number),
+                {number: number for number in lookups},
+                in_flight,
+            )
+            results = _in_parallel(create, jobs, in_flight)
+            return results, looked.result()
 
     @api.model
     def _lookup_numbers(self, company, numbers):
@@ -66,12 +94,11 @@ class SmsGatewayTransport(models.AbstractModel):
         if error:
             return dict.fromkeys(numbers, ("error", error))
 
-        def lookup(number):
-            return client.lookups.v2.phone_numbers(number).fetch(
-                fields="line_type_intelligence"
-            )
-
-        return _in_parallel(lookup, {number: number for number in numbers})
+        return _in_parallel(
+            lambda number: _look_up(client, number),
+            {number: number for number in numbers},
+            self._in_flight(),
+        )
 
     @api.model
     def _fetch_messages(self, company, sids):
@@ -80,12 +107,20 @@ class SmsGatewayTransport(models.AbstractModel):
         if error:
             return dict.fromkeys(sids, ("error", error))
         return _in_parallel(
-            lambda sid: client.messages(sid).fetch(), {sid: sid for sid in sids}
+            lambda sid: client.messages(sid).fetch(),
+            {sid: sid for sid in sids},
+            self._in_flight(),
         )
 
 
-def _in_parallel(call, jobs):
-    """``call(job)`` for each job, a few at a time; errors are returned.
+def _look_up(client, number):
+    return client.lookups.v2.phone_numbers(number).fetch(
+        fields="line_type_intelligence"
+    )
+
+
+def _in_parallel(call, jobs, in_flight):
+    """``call(job)`` for each job, ``in_flight`` at a time; errors are returned.
 
     Runs outside the ORM: only plain values go in and out of the threads.
     """
@@ -98,6 +133,6 @@ def _in_parallel(call, jobs):
 
     if len(jobs) <= 1:
         return {key: run(job) for key, job in jobs.items()}
-    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+    with ThreadPoolExecutor(max_workers=min(in_flight, len(jobs))) as pool:
         futures = {key: pool.submit(run, job) for key, job in jobs.items()}
         return {key: future.result() for key, future in futures.items()}

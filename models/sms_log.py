@@ -7,7 +7,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from odoo import api, fields, models
 from odoo.addons.sms_twilio.controllers.controllers import TWILIO_TO_SMS_STATE
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..tools import keywords, phone_numbers, segments, twilio_errors
 from .gateway_commit import commit_progress
@@ -85,8 +85,8 @@ class SmsLog(models.Model):
     failure_type = fields.Char()
     error_code = fields.Integer()
     error_reason = fields.Char("Reason")
-    price_estimate = fields.Float(digits=(12, 5))
-    price = fields.Float("Price (Twilio)", digits=(12, 5))
+    price_estimate = fields.Float(digits=(12, 4))
+    price = fields.Float("Price (Twilio)", digits=(12, 4))
     price_unit = fields.Char()
     user_id = fields.Many2one("res.users", index=True)
     company_id = fields.Many2one(
@@ -114,6 +114,61 @@ class SmsLog(models.Model):
         "unique(twilio_sid)", "A Twilio message is logged once."
     )
 
+    def init(self):
+        res = super().init()
+        # Pacing reads what each sender was handed in the last minutes.
+        create_index(
+            self.env.cr,
+            "sms_log_sender_create_date_index",
+            self._table,
+            ["sender", "create_date"],
+            where="direction = 'outbound'",
+        )
+        # The daily cap counts what the company sent since its day began.
+        create_index(
+            self.env.cr,
+            "sms_log_company_create_date_index",
+            self._table,
+            ["company_id", "create_date"],
+            where="direction = 'outbound'",
+        )
+        return res
+
+    @api.model
+    def _gateway_handed(self, company, senders, since):
+        """``{sender: segments}`` handed to (or claimed for) these senders of
+        the company since ``since``."""
+        if not senders:
+            return {}
+        self.flush_model(["sender", "segments", "status", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT sender, SUM(GREATEST(segments, 1)) FROM sms_log "
+                "WHERE direction = 'outbound' AND sender = ANY(%s) "
+                "AND create_date >= %s AND company_id = %s "
+                "AND status NOT IN ('blocked', 'canceled') GROUP BY sender",
+                list(senders),
+                since,
+                company.id,
+            )
+        )
+        return dict(rows)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        self.env["sms.thread"]._gateway_touch(logs)
+        return logs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "status" in vals:
+            # Open conversations show each message's delivery status live.
+            self.env["sms.thread"]._gateway_for_logs(
+                self.filtered(lambda log: not log.mailing_id)
+            )._gateway_notify()
+        return result
+
     def _gateway_update_status(self, status, **values):
         """Move forward only; return the logs that actually changed."""
         moved = self.filtered(
@@ -136,23 +191,61 @@ class SmsLog(models.Model):
         )
 
     @api.model
+    def _gateway_callback_log(self, uuid):
+        """The log a status callback is about, locked, and the auth token of
+        its company (that signed it): one query, the callback's only lookup.
+
+        The lock serialises concurrent callbacks of one message, and waits for
+        a dispatch still storing Twilio's answer.
+
+        :return: ``(log, token)``; an empty log when it was not sent by the
+            gateway
+        """
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT log.id, company.sms_twilio_auth_token, log.status "
+                "FROM sms_log log "
+                "JOIN res_company company ON company.id = log.company_id "
+                "WHERE log.sms_uuid = %s AND log.direction = 'outbound' "
+                "ORDER BY log.id DESC LIMIT 1 FOR UPDATE OF log",
+                uuid,
+            )
+        )
+        if not rows:
+            return self.browse(), None
+        log_id, token, status = rows[0]
+        log = self.browse(log_id)
+        # What a callback reads before deciding whether anything changes.
+        self.env.cache.update(log, self._fields["status"], [status])
+        return log, token
+
+    @api.model
     def _gateway_status_callback(
         self, uuid, status, error_code=None, error_message=None, message_sid=None
     ):
-        """Apply a Twilio status callback: idempotent, never backwards.
-
-        Works after Odoo deleted the ``sms.sms`` row: the log and the tracker
-        are found by the SMS UUID. The message's SID is kept when Twilio's
-        answer to the request was lost: Twilio did take the SMS.
-        """
-        log = self._gateway_outbound_for_uuid(uuid)
+        """Apply a Twilio status callback: idempotent, never backwards."""
+        log, _token = self._gateway_callback_log(uuid)
         if not log:
             return False
-        # Serialise concurrent callbacks of one message.
-        self.env.cr.execute(
-            SQL("SELECT id FROM sms_log WHERE id = %s FOR UPDATE", log.id)
-        )
-        log.invalidate_recordset()
+        log._gateway_apply_status(status, error_code, error_message, message_sid)
+        return True
+
+    def _gateway_apply_status(
+        self, status, error_code=None, error_message=None, message_sid=None
+    ):
+        """Apply a status Twilio reported for this (locked) log.
+
+        Works after Odoo deleted the ``sms.sms`` row: the tracker is found by
+        the SMS UUID. The message's SID is kept when Twilio's answer to the
+        request was lost: Twilio did take the SMS. A status that does not move
+        the log forward (a retried or late callback) writes nothing.
+        """
+        log = self
+        log.ensure_one()
+        if STATUS_RANK.get(status, 0) <= STATUS_RANK.get(log.status, 0):
+            return
+        uuid = log.sms_uuid
         values = {}
         failed = status in ("undelivered", "failed")
         described = None
@@ -172,20 +265,22 @@ class SmsLog(models.Model):
             values["date_done"] = fields.Datetime.now()
         if message_sid and not log.twilio_sid:
             values["twilio_sid"] = message_sid
-        if not log._gateway_update_status(status, **values):
-            return True
+        log.write(dict(values, status=status))
         company = log.company_id
-        facts = self.env["sms.number"]._gateway_get([log.number])
+        numbers = self.env["sms.number"]
         if status == "delivered":
-            facts._gateway_record_delivery()
+            numbers._gateway_record_delivery_of(log.number)
         elif failed:
-            facts._gateway_record_failure(
+            numbers._gateway_get([log.number])._gateway_record_failure(
                 described.code, company.sms_auto_block_threshold
             )
             if described.blacklist:
                 self.env["phone.blacklist"].sudo()._add(
                     [log.number],
                     message=self.env._("Twilio reported that this number opted out."),
+                )
+                self.env["sms.consent"]._record(
+                    [log.number], "opt_out", "twilio_21610", company=company
                 )
         tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)])
         if failed:
@@ -201,7 +296,6 @@ class SmsLog(models.Model):
                 {"state": "pending", "failure_type": False, "gateway_reason": False}
             )
         sms.filtered(lambda s: not s.to_delete).to_delete = True
-        return True
 
     @api.model
     def _cron_fetch_prices(self, limit=500):
@@ -241,8 +335,9 @@ class SmsLog(models.Model):
 
     @api.model
     def _gateway_receive(
-        self, company, message_sid, from_number, to_number, body, media
-    ):
+        self, company, message_sid, from_number, to_number, body, media,
+        opt_out_type=None,
+    ):  # fmt: skip
         """Handle an inbound SMS; return the TwiML answer.
 
         Keywords (the whole message) opt out, opt back in or ask for help; any
@@ -261,7 +356,8 @@ class SmsLog(models.Model):
         check = phone_numbers.check_number(from_number)
         number = check.e164 or from_number or "-"
         opt_out, opt_in, help_words = company._gateway_keywords()
-        keyword = keywords.classify(
+        # Twilio's Advanced Opt-Out matched a keyword of its own: honoured.
+        keyword = keywords.from_opt_out_type(opt_out_type) or keywords.classify(
             body, opt_out=opt_out, opt_in=opt_in, help=help_words
         )
         log_values = {
@@ -282,7 +378,11 @@ class SmsLog(models.Model):
                 )
             log.write(dict(log_values, error_reason=reason))
             return str(response)
-        self.env["sms.number"]._gateway_get([number])._gateway_record_delivery()
+        self.env["sms.number"]._gateway_record_delivery_of(number)
+        if not keyword:
+            self.env["sms.probable.opt.out"]._gateway_consider(
+                log, number, body, company
+            )
         blacklist = self.env["phone.blacklist"].sudo()
         reply = None
         if keyword == "opt_out":
@@ -298,22 +398,18 @@ class SmsLog(models.Model):
         elif keyword == "help":
             reply = company.sms_help_reply
         if keyword:
-            partner = self._gateway_partner_for(number, company, create=False)
-            log.write(dict(log_values, partner_id=partner.id))
-            if reply:
+            self.env["sms.consent"]._gateway_keyword(
+                log,
+                log_values,
+                keyword,
+                reply,
+                company,
+                source="twilio_advanced" if opt_out_type else "keyword",
+            )
+            if reply and not opt_out_type:  # else Twilio answered it already
                 response.message(reply)
             return str(response)
-        record, partner, last = self._gateway_thread_for(number, company)
-        message = record._gateway_post_inbound(body, media, partner, last.user_id)
-        log.write(
-            dict(
-                log_values,
-                partner_id=partner.id,
-                res_model=record._name,
-                res_id=record.id,
-                mail_message_id=message.id,
-            )
-        )
+        self.env["sms.thread"]._gateway_deliver(log, log_values, media, company)
         return str(response)
 
     @api.model
@@ -350,47 +446,3 @@ class SmsLog(models.Model):
         except psycopg2.errors.UniqueViolation:
             return self.browse()
         return self.browse(log_id)
-
-    @api.model
-    def _gateway_partner_for(self, number, company, create=True):
-        """The newest contact holding this number (created when there is none)."""
-        partner = (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [
-                    ("phone_sanitized", "=", number),
-                    ("company_id", "in", [False, company.id]),
-                ],
-                order="id desc",
-                limit=1,
-            )
-        )
-        if not partner and create:
-            partner = (
-                self.env["res.partner"]
-                .sudo()
-                .create({"name": number, "phone": number, "company_id": company.id})
-            )
-        return partner
-
-    @api.model
-    def _gateway_thread_for(self, number, company):
-        """(record, author partner, last outbound log) for a reply from ``number``."""
-        last = self.sudo().search(
-            [
-                ("direction", "=", "outbound"),
-                ("number", "=", number),
-                ("company_id", "=", company.id),
-                ("status", "not in", ("blocked", "canceled")),
-            ],
-            order="id desc",
-            limit=1,
-        )
-        partner = last.partner_id or self._gateway_partner_for(number, company)
-        record = self.env["res.partner"].browse()
-        if last.res_model and last.res_id and last.res_model in self.env:
-            model = self.env[last.res_model].sudo()
-            if hasattr(model, "message_post"):
-                record = model.browse(last.res_id).exists()
-        return record or partner, partner, last

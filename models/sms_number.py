@@ -116,11 +116,14 @@ class SmsNumber(models.Model):
     @api.model
     def _gateway_lookup_due(self, numbers, company, refresh_days):
         """Look up, on the company's account, those never looked up or stale."""
+        self._gateway_due(numbers, refresh_days)._gateway_lookup(company)
+
+    @api.model
+    def _gateway_due(self, numbers, refresh_days):
+        """The facts of these numbers that need a lookup (never, or stale)."""
         facts = self._gateway_get(numbers).filtered(lambda n: not n.blocked)
         limit = fields.Datetime.now() - timedelta(days=refresh_days or 0)
-        facts.filtered(
-            lambda n: not n.lookup_date or n.lookup_date < limit
-        )._gateway_lookup(company)
+        return facts.filtered(lambda n: not n.lookup_date or n.lookup_date < limit)
 
     def _gateway_lookup(self, company):
         """Ask Twilio Lookup for the line type of these numbers.
@@ -133,6 +136,10 @@ class SmsNumber(models.Model):
         results = self.env["sms.gateway.transport"]._lookup_numbers(
             company, self.mapped("number")
         )
+        self._gateway_store_lookups(results)
+
+    def _gateway_store_lookups(self, results):
+        """Store Twilio Lookup's answers ``{number: (outcome, result)}``."""
         for number in self:
             values = {"lookup_date": fields.Datetime.now(), "lookup_requested": False}
             outcome, result = results[number.number]
@@ -154,13 +161,29 @@ class SmsNumber(models.Model):
                 )
             number.write(values)
 
-    def _gateway_record_delivery(self):
-        self.write(
-            {
-                "consecutive_failures": 0,
-                "last_delivery_date": fields.Datetime.now(),
-            }
+    @api.model
+    def _gateway_record_delivery_of(self, number):
+        """A delivery (or a reply) proves the number works: its failures are
+        reset. One statement, no read: every delivered callback comes here."""
+        self.flush_model()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sms_number (number, consecutive_failures, "
+                "last_error_code, last_delivery_date, create_date, write_date, "
+                "create_uid, write_uid) VALUES (%s, 0, 0, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (number) DO UPDATE SET consecutive_failures = 0, "
+                "last_delivery_date = EXCLUDED.last_delivery_date, "
+                "write_date = EXCLUDED.write_date, write_uid = EXCLUDED.write_uid",
+                number,
+                now,
+                now,
+                now,
+                self.env.uid,
+                self.env.uid,
+            )
         )
+        self.invalidate_model(["consecutive_failures", "last_delivery_date"])
 
     def _gateway_record_failure(self, error_code, threshold):
         """Count a carrier failure; block the number past the threshold."""

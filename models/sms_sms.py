@@ -18,10 +18,13 @@ dispatch never ran) has a due time and wakes the queue cron at that time.
 
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
+from odoo.tools import SQL
 
-from ..tools import phone_numbers, policy
+from ..tools import pacing, phone_numbers, policy
 from .gateway_commit import commit_progress
 
 GATEWAY_FAILURE_TYPES = [
@@ -32,6 +35,8 @@ GATEWAY_FAILURE_TYPES = [
     ("sms_rate_limit", "Rate Limit"),
     ("sms_quota", "Quota Exceeded"),
     ("sms_review", "Fate Unknown (Review)"),
+    ("sms_country", "Destination Country Not Allowed"),
+    ("sms_daily_cap", "Daily Cap Reached"),
 ]
 # Delivery failure keys Odoo knows on notifications and traces; Twilio may
 # answer them at send time too.
@@ -48,7 +53,11 @@ NOTIFICATION_FAILURE_TYPES = GATEWAY_FAILURE_TYPES + [
     ("sms_duplicate", "Duplicate"),
 ]
 CLAIM_TIMEOUT = timedelta(minutes=10)
-QUEUE_CRON = "sms.ir_cron_sms_scheduler_action"
+CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+MAX_CONFLICTS = 20  # per cron call: then Odoo's cron retries it later
+BATCH_SIZE_PARAM = "sms_twilio_gateway.batch_size"
+DEFAULT_BATCH_SIZE = 100
+MAX_BATCH_SIZE = 1000
 
 
 class SmsSms(models.Model):
@@ -92,21 +101,67 @@ class SmsSms(models.Model):
 
     @api.model
     def _process_queue(self):
-        """Odoo's cron: SMS due now, a batch per call, then recovery.
+        """Odoo's cron: the SMS due now, batch after batch while the run has
+        time; the recovery pass and the count of what remains once a call.
 
-        Rows are locked with ``SKIP LOCKED`` so that several workers drain the
-        queue side by side; the claim of a batch is committed, which dispatches
-        it (post-commit), before the next.
+        Each batch is the first rows due that no other worker holds (``SKIP
+        LOCKED``), so several cron workers or servers drain one queue side by
+        side; a batch's claim is committed, which dispatches it (post-commit),
+        before the next.
         """
-        domain = self._gateway_due_domain()
-        batch_size = self._get_send_batch_size()
-        records = self.search(domain, limit=batch_size, order="id")
-        records = records.try_lock_for_update()
-        if records:
-            records._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
-        remaining = self.search_count(domain) if len(records) == batch_size else 0
-        commit_progress(self.env, len(records), remaining=remaining)
         self._gateway_recover()
+        domain = self._gateway_due_domain()
+        batch_size = self._gateway_batch_size()
+        remaining = None
+        conflicts = 0
+        while True:
+            try:
+                records = self._gateway_lock_due(domain, batch_size)
+                if not records:
+                    break
+                records._send(
+                    unlink_failed=False, unlink_sent=True, raise_exception=False
+                )
+            except CONFLICTS:
+                # Another drainer committed the month's quota (or a guard)
+                # after this batch's snapshot: the batch is undone, nothing was
+                # claimed nor sent, and taken again with a fresh snapshot.
+                conflicts += 1
+                if conflicts > MAX_CONFLICTS:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                continue
+            if remaining is None:
+                remaining = self.search_count(domain)
+            else:
+                remaining = max(remaining - len(records), 0)
+            if not commit_progress(self.env, len(records), remaining=remaining):
+                return
+        commit_progress(self.env, remaining=0)
+
+    @api.model
+    def _gateway_lock_due(self, domain, limit):
+        """The first ``limit`` SMS due that no other transaction has locked."""
+        query = self._search(domain, order="id", limit=limit)
+        rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return self.browse(row[0] for row in rows)
+
+    @api.model
+    def _gateway_batch_size(self):
+        """SMS decided and handed to Twilio per batch (a setting)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
+        try:
+            return min(max(int(value or DEFAULT_BATCH_SIZE), 1), MAX_BATCH_SIZE)
+        except ValueError:
+            return DEFAULT_BATCH_SIZE
+
+    def _get_send_batch_size(self):
+        # Odoo's Twilio provider sends 10 at a time; the gateway's batches are
+        # its own setting.
+        if self.env.company._gateway_applies():
+            return self._gateway_batch_size()
+        return super()._get_send_batch_size()
 
     @api.model
     def _gateway_due_domain(self):
@@ -118,11 +173,19 @@ class SmsSms(models.Model):
             ("gateway_not_before", "<=", fields.Datetime.now()),
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Odoo wakes its queue cron; the extra drainers wake with it.
+        records = super().create(vals_list)
+        for cron in self.env["sms.gateway.drainers"]._extra_crons():
+            cron._trigger()
+        return records
+
     @api.model
     def _gateway_wake(self, times):
-        """Wake the queue cron at each of these times (the one scheduler)."""
+        """Wake the queue's drainers at each of these times (one scheduler)."""
         if times:
-            self.env.ref(QUEUE_CRON).sudo()._trigger(sorted(set(times)))
+            self.env["sms.gateway.drainers"]._wake(sorted(set(times)))
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         governed = self.browse()
@@ -190,6 +253,22 @@ class SmsSms(models.Model):
         to_send = outcomes.get(policy.SEND)
         if not to_send:
             return
+        senders = {
+            sms.id: sms._gateway_sender(company, verdicts[sms.id].e164)
+            for sms in to_send
+        }
+        if waiting := to_send._gateway_pace(company, senders, verdicts, now):
+            paced = to_send.browse(list(waiting))
+            paced._gateway_postpone(
+                waiting,
+                self.env._(
+                    "Paced: the sender has as much queued at Twilio as it can "
+                    "send in the next minutes."
+                ),
+            )
+            to_send -= paced
+            if not to_send:
+                return
         granted = self.env["sms.usage"]._gateway_reserve(
             company, [verdicts[sms.id].segments for sms in to_send]
         )
@@ -200,7 +279,7 @@ class SmsSms(models.Model):
         over._gateway_finish("error", "sms_quota", reason, verdicts)
         claimed = to_send - over
         if claimed:
-            claimed._gateway_claim(company, verdicts, unlink_sent)
+            claimed._gateway_claim(company, verdicts, unlink_sent, senders)
 
     def _gateway_requests(self):
         """The SMS as the policy's requests."""
@@ -221,10 +300,39 @@ class SmsSms(models.Model):
         ]
 
     def _gateway_defer(self, verdicts):
-        reason = self.env._("Quiet hours: sent when the recipient's day begins.")
-        for when, sms in self.grouped(lambda s: verdicts[s.id].not_before).items():
+        self._gateway_postpone(
+            {sms.id: verdicts[sms.id].not_before for sms in self},
+            self.env._("Quiet hours: sent when the recipient's day begins."),
+        )
+
+    def _gateway_postpone(self, times, reason):
+        """Back to the queue until ``times[sms.id]``, which wakes the cron."""
+        for when, sms in self.grouped(lambda s: times[s.id]).items():
             sms.write({"gateway_not_before": when, "gateway_reason": reason})
-        self._gateway_wake([verdicts[sms.id].not_before for sms in self])
+        self._gateway_wake(list(times.values()))
+
+    def _gateway_pace(self, company, senders, verdicts, now):
+        """``{sms id: when}`` for the SMS their sender has no room for now
+        (see ``tools.pacing``), in queue order."""
+        numbers = company.sudo().sms_twilio_number_ids
+        mps_of = {number.number: number.sms_mps for number in numbers if number.sms_mps}
+        service_mps = company.sudo().sms_twilio_messaging_service_mps
+        handed = self.env["sms.log"]._gateway_handed(
+            company, set(senders.values()), now - pacing.HORIZON
+        )
+        waiting = {}
+        for sender, sms in self.grouped(lambda s: senders[s.id]).items():
+            mps = mps_of.get(sender) or pacing.default_mps(sender)
+            if service_mps and phone_numbers.is_messaging_service_sid(sender):
+                mps = service_mps
+            accepted, next_at = pacing.pace(
+                handed.get(sender, 0),
+                now,
+                [verdicts[one.id].segments for one in sms],
+                mps,
+            )
+            waiting.update(dict.fromkeys(sms[accepted:].ids, next_at))
+        return waiting
 
     def _gateway_refuse(self, verdicts):
         """Refuse these SMS, each with the reason of its verdict."""
@@ -290,7 +398,7 @@ class SmsSms(models.Model):
                 sms.gateway_log_id = log
         return logs
 
-    def _gateway_claim(self, company, verdicts, unlink_sent):
+    def _gateway_claim(self, company, verdicts, unlink_sent, senders=None):
         """Claim: state ``process``, an ``outgoing`` log row with the sender;
         dispatched once the caller commits."""
         self.write({"state": "process", "gateway_reason": False})
@@ -299,7 +407,11 @@ class SmsSms(models.Model):
         trackers.sudo()._action_update_from_sms_state("process")
         logs = self._gateway_log("outgoing", verdicts)
         for sms, log in zip(self, logs, strict=True):
-            log.sender = sms._gateway_sender(company, verdicts[sms.id].e164)
+            log.sender = (
+                senders[sms.id]
+                if senders
+                else sms._gateway_sender(company, verdicts[sms.id].e164)
+            )
         self.env["sms.dispatch"]._after_commit(self.ids, unlink_sent)
         # Should the dispatch never run (the server stopped), recovery will.
         self._gateway_wake(
@@ -310,6 +422,8 @@ class SmsSms(models.Model):
         """Sender of this SMS, in the design's order of preference."""
         self.ensure_one()
         company_sudo = company.sudo()
+        if chosen := self._gateway_chosen_sender(company, e164):
+            return chosen
         numbers = company_sudo.sms_twilio_number_ids
         author = self._gateway_author()
         dedicated = numbers.filtered(lambda n: n.user_id == author)[:1]
@@ -325,6 +439,19 @@ class SmsSms(models.Model):
             ):
                 return alpha
         return get_twilio_from_number(company_sudo, e164).number or ""
+
+    def _gateway_chosen_sender(self, company, e164):
+        """The sender the mailing's author chose, when it is the company's and
+        may text this destination (an alphanumeric sender only where allowed)."""
+        chosen = self.mailing_id.sms_gateway_sender
+        if not chosen or chosen not in dict(company._gateway_sender_choices()):
+            return False
+        if chosen == company.sms_alphanumeric_sender:
+            allowed = set(company.sms_alphanumeric_country_ids.mapped("code")) or None
+            region = phone_numbers.number_region(e164)
+            if not phone_numbers.alphanumeric_sender_allowed(region, allowed):
+                return False
+        return chosen
 
     # ------------------------------------------------------------------
     # Recovery

@@ -19,6 +19,10 @@ class SmsTracker(models.Model):
                 {"state": "sending"}
             )
             return
+        # Done mailings stay done (most callbacks: "delivered" after the end).
+        mailings = mailings.filtered(lambda m: m.state != "done")
+        if not mailings:
+            return
         traces.flush_recordset(["trace_status"])
         waiting = self.env["mailing.trace"]._read_group(
             [

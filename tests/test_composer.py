@@ -60,7 +60,10 @@ class TestComposer(GatewayCase):
         self.assertTrue(composer.gateway_applies)
         self.assertEqual(composer.gateway_encoding, "GSM-7")
         self.assertEqual(composer.gateway_characters, 28)
-        self.assertEqual(composer.gateway_max_characters, 1600)
+        self.assertEqual(composer.gateway_max_characters, 1530)
+        self.assertEqual(composer.gateway_characters_label, "28 / 1,530 characters")
+        self.assertEqual(composer.gateway_segments_label, "1 segment")
+        self.assertEqual(composer.gateway_cost_label, "$\xa00.0079")
         self.assertEqual(composer.gateway_segments, 1)
         self.assertFalse(composer.gateway_unicode_characters)
         self.assertAlmostEqual(composer.gateway_cost, 0.0079)
@@ -105,10 +108,14 @@ class TestComposer(GatewayCase):
             )
         )
         form.body = "a" * 150
-        self.assertEqual(form.gateway_segments, 1)
+        self.assertEqual(form.gateway_segments_label, "1 segment")
         form.body = "a" * 150 + "ééé€€€€€€"  # € takes two septets
-        self.assertEqual(form.gateway_segments, 2)
+        self.assertEqual(form.gateway_segments_label, "2 segments")
         self.assertEqual(form.gateway_encoding, "GSM-7")
+        # The limit that applies: 10 segments of the body's encoding.
+        self.assertEqual(form.gateway_characters_label, "159 / 1,530 characters")
+        form.body = "😀"
+        self.assertEqual(form.gateway_characters_label, "1 / 670 characters")
 
     @users("sms_user")
     def test_quota_left_and_overage(self):
@@ -160,8 +167,8 @@ class TestComposer(GatewayCase):
             composer.gateway_recipient_id, self.acme, "primary preselected"
         )
         status = str(composer.gateway_recipients_status)
-        self.assertIn("Bob — opted out (STOP)", status)
-        self.assertIn("Dan — no number", status)
+        self.assertIn("Bob — Opted out", status)
+        self.assertIn("Dan — No number", status)
         self.assertIn("Carla — +32470300300", status)
         # Choosing Bob: the gateway would refuse, and says why.
         composer.gateway_recipient_id = self.bob
@@ -313,13 +320,14 @@ class TestComposer(GatewayCase):
         )
         self.assertEqual(composer.gateway_recipient_count, 3)
         self.assertEqual(composer.gateway_sendable_count, 2)
-        self.assertIn("1 of 3 recipients will not receive it", composer.gateway_warning)
+        self.assertEqual(
+            composer.gateway_recipients_summary,
+            "2 of 3 recipients will receive it. Excluded: Opted out (1).",
+        )
         self.assertAlmostEqual(composer.gateway_cost, 2 * 0.0079)
         action = composer.action_send_sms()
         self.commit()
-        self.assertEqual(
-            action["params"]["message"], "2 queued, 1 refused: Blacklisted."
-        )
+        self.assertEqual(action["params"]["message"], "2 queued, 1 refused: Opted out.")
         self.assertEqual(self.sim_messages(), [], "queued, the cron sends them")
         self.run_queue()
         self.assertEqual(len(self.sim_messages()), 2)

@@ -2,6 +2,7 @@
 """Faults end in the right state: each case was wrong before the core rebuild."""
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -148,7 +149,7 @@ class TestCoreFaults(GatewayCase):
         self.assertEqual(message.notification_ids.notification_status, "sent")
 
     def test_a_mailing_stays_sending_until_its_queue_is_empty(self):
-        self.env["ir.config_parameter"].set_param("sms_twilio.session.batch.size", 2)
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
         mlist = self.env["mailing.list"].create(
             {
                 "name": "Five",
@@ -173,10 +174,17 @@ class TestCoreFaults(GatewayCase):
         self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
         mailing.invalidate_recordset()
         states = [mailing.state]
-        for _batch in range(3):
-            self.run_queue()  # one call of the cron: one batch
-            mailing.invalidate_recordset()
-            states.append(mailing.state)
+        dispatch_class = type(self.env["sms.dispatch"])
+        dispatch = dispatch_class._dispatch
+
+        def dispatch_and_watch(model, sms, unlink_sent=True):
+            # What the mailing reads once each batch's answers are committed.
+            result = dispatch(model, sms, unlink_sent)
+            states.append(model.env["mailing.mailing"].browse(mailing.id).state)
+            return result
+
+        with patch.object(dispatch_class, "_dispatch", dispatch_and_watch):
+            self.run_queue()  # one run of the cron: batches of 2
         self.assertEqual(len(self.sim_messages()), 5)
         self.assertEqual(states, ["sending", "sending", "sending", "done"])
         tracked = mailing.message_ids.filtered(

@@ -11,7 +11,7 @@ import threading
 
 import psycopg2.errors
 
-from odoo import api, sql_db
+from odoo import api, fields, sql_db
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
@@ -36,12 +36,14 @@ class TestGuardConcurrency(BaseCase):
                 usage.segments,
                 company.sms_rate_limit,
                 company.sms_lookup_policy,
+                company.sms_daily_cap,
+                company.sms_quiet_hours_enabled,
             )
             company.write({"sms_rate_limit": 10, "sms_lookup_policy": "off"})
         self.addCleanup(self._cleanup, saved)
 
     def _cleanup(self, saved):
-        usage_id, segments, rate_limit, lookup_policy = saved
+        usage_id, segments, rate_limit, lookup_policy, daily_cap, quiet = saved
         with self.db.cursor() as cr:
             like = PREFIX + "%"
             cr.execute("DELETE FROM sms_sms WHERE number LIKE %s", [like])
@@ -53,16 +55,26 @@ class TestGuardConcurrency(BaseCase):
                 [f"rate:{self.company_id}:{self.author_id}"],
             )
             cr.execute(
+                "DELETE FROM sms_guard WHERE key = %s", [f"day:{self.company_id}"]
+            )
+            cr.execute(
                 "UPDATE sms_usage SET segments = %s WHERE id = %s", [segments, usage_id]
             )
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env["res.company"].browse(self.company_id).write(
-                {"sms_rate_limit": rate_limit, "sms_lookup_policy": lookup_policy}
+                {
+                    "sms_rate_limit": rate_limit,
+                    "sms_lookup_policy": lookup_policy,
+                    "sms_daily_cap": daily_cap,
+                    "sms_quiet_hours_enabled": quiet,
+                }
             )
 
-    def race(self, batches):
-        """Each batch of (number, body) sent by the same user in its own
-        transaction, all at once; returns how many of them were claimed."""
+    def race(self, batches, authors=None):
+        """Each batch of (number, body) sent by the same user (else by each of
+        ``authors``) in its own transaction, all at once; returns how many of
+        them were claimed."""
+        authors = authors or [self.author_id] * len(batches)
         barrier = threading.Barrier(len(batches))
         claimed = []
         errors = []
@@ -101,9 +113,9 @@ class TestGuardConcurrency(BaseCase):
         # Environments are made here: the test runner holds the registry lock.
         threads = [
             threading.Thread(
-                target=sender, args=(api.Environment(cr, self.author_id, {}), batch)
+                target=sender, args=(api.Environment(cr, author, {}), batch)
             )
-            for cr, batch in zip(cursors, batches, strict=True)
+            for cr, batch, author in zip(cursors, batches, authors, strict=True)
         ]
         try:
             with mute_logger("odoo.sql_db"):
@@ -139,3 +151,19 @@ class TestGuardConcurrency(BaseCase):
             )
             states = sorted(cr.fetchall())
         self.assertEqual(states, [("canceled", "sms_duplicate"), ("process", None)])
+
+    def test_two_senders_never_exceed_the_daily_cap(self):
+        """A user and an automated sender (no rate limit between them) share
+        the company's daily cap: the later one counts what the first sent."""
+        with self.db.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            company = env["res.company"].browse(self.company_id)
+            company.write({"sms_daily_cap": 10**6, "sms_quiet_hours_enabled": False})
+            used = env["sms.gateway"]._daily_used(company, fields.Datetime.now())
+            company.sms_daily_cap = used + 10
+        batches = [
+            [(f"{PREFIX}{i:04d}", "hello") for i in range(200, 208)],
+            [(f"{PREFIX}{i:04d}", "hello") for i in range(300, 308)],
+        ]
+        claimed = self.race(batches, authors=[self.author_id, api.SUPERUSER_ID])
+        self.assertEqual(sorted(claimed), [2, 8], f"10 a day, not {claimed}")

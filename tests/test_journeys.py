@@ -203,7 +203,7 @@ class TestJourneys(WebClientMixin, GatewayHttpCase):
         self.assertEqual(composer.values["gateway_recipient_id"], self.partner.id)
         body = "Hello Paula, your order is ready."
         figures = composer.edit(body=body)
-        self.assertEqual(figures["gateway_segments"], 1)
+        self.assertEqual(figures["gateway_segments_label"], "1 segment")
         self.assertFalse(figures["gateway_warning"])
         result = composer.click("action_send_sms")
         self.assertEqual(result["params"]["type"], "success")

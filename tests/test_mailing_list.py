@@ -5,6 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged, users
 
+from ..models.mailing_list import SMS_FIGURES
 from .common import GatewayCase
 
 
@@ -80,6 +81,17 @@ class TestMailingListSms(GatewayCase):
             .create({"body": body})
         )
 
+    def list_a_mailing(self, body):
+        return self.env["mailing.mailing"].create(
+            {
+                "subject": body,
+                "mailing_type": "sms",
+                "body_plaintext": body,
+                "mailing_model_id": self.env.ref("mass_mailing.model_mailing_list").id,
+                "contact_list_ids": [Command.set(self.list_a.ids)],
+            }
+        )
+
     def test_list_figures(self):
         lists = self.list_a | self.list_b | self.list_c
         names = {mlist.id: mlist.name for mlist in lists}
@@ -87,8 +99,9 @@ class TestMailingListSms(GatewayCase):
             [name for name in lists._fields if name.startswith("sms_count_")]
         )
         # The gateway's own decision over every member of every list, with its
-        # facts loaded once: a fixed number of queries, whatever the sizes.
-        with self.assertQueryCount(10):
+        # facts loaded once: a fixed number of queries, whatever the sizes
+        # (the company's allowed destination countries included).
+        with self.assertQueryCount(11):
             figures = {
                 names[mlist.id]: (
                     mlist.sms_count_reachable,
@@ -124,8 +137,8 @@ class TestMailingListSms(GatewayCase):
         self.assertEqual(
             preview["excluded"],
             {
-                "duplicate_number": 2,
-                "list_opt_out": 1,
+                "sms_duplicate": 2,
+                "unsubscribed": 1,
                 "sms_blacklist": 1,
                 "sms_dnc": 1,
                 "sms_landline": 1,
@@ -277,18 +290,47 @@ class TestMailingListSms(GatewayCase):
 
     @users("sms_marketing")
     def test_mailing_form_summary(self):
-        mailing = self.env["mailing.mailing"].create(
-            {
-                "subject": "Summary",
-                "mailing_type": "sms",
-                "body_plaintext": "Hello",
-                "mailing_model_id": self.env.ref("mass_mailing.model_mailing_list").id,
-                "contact_list_ids": [Command.set(self.list_a.ids)],
-            }
-        )
+        mailing = self.list_a_mailing("Hello")
         summary = str(mailing.gateway_sms_summary)
         self.assertIn("1 of 8 recipients will receive it", summary)
-        self.assertIn("Do Not Contact (1)", summary)
-        self.assertIn("Duplicate number (texted once) (1)", summary)
+        self.assertIn("Do not text (1)", summary)
+        self.assertIn("Duplicate number (1)", summary)
         mailing.mailing_type = "mail"
         self.assertFalse(mailing.gateway_sms_summary)
+
+    @users("sms_marketing")
+    def test_the_same_words_everywhere(self):
+        """Composer, list confirmation, mailing summary and list figures word
+        the exclusions, segments and costs alike (``sms.gateway`` words)."""
+        labels = self.env["sms.gateway"]._labels()
+        fields_ = self.env["mailing.list"]._fields
+        for failure_type, figure in SMS_FIGURES.items():
+            self.assertEqual(fields_[figure].string, labels[failure_type])
+        expected = ["Opted out (1)", "Do not text (1)", "Landline (1)"]
+        expected += ["Invalid number (1)", "No number (1)"]
+        composer = (
+            self.env["sms.composer"]
+            .with_context(
+                default_composition_mode="mass",
+                default_res_model="mailing.contact",
+                default_res_ids=self.list_a.contact_ids.ids,
+            )
+            .create({"body": "Sale"})
+        )
+        wizard = self.wizard(self.list_a, body="Sale")
+        exclusions = wizard._gateway_preview()
+        listed = {
+            f"{exclusions['labels'][key]} ({count})"
+            for key, count in exclusions["excluded"].items()
+        }
+        mailing = self.list_a_mailing("Sale")
+        summary = str(mailing.gateway_sms_summary)
+        for label in expected:
+            self.assertIn(label, composer.gateway_recipients_summary)
+            self.assertIn(label, listed)
+            self.assertIn(label, summary)
+        self.assertIn("1 segment in all, estimated cost $\xa00.0079", summary)
+        self.assertRegex(composer.gateway_cost_label, r"^\$\xa0\d\.\d{4}$")
+        self.assertEqual(wizard.characters_label, "4 / 1,530 characters")
+        self.assertEqual(wizard.cost_label, "$\xa00.0079")
+        self.assertEqual(wizard.segments_label, "1 segment")

@@ -16,6 +16,7 @@ GATEWAY_FIELDS = [
     "sms_gateway_enabled",
     "sms_twilio_sandbox",
     "sms_twilio_messaging_service_sid",
+    "sms_twilio_messaging_service_mps",
     "sms_alphanumeric_sender",
     "sms_alphanumeric_country_ids",
     "sms_monthly_quota",
@@ -26,6 +27,13 @@ GATEWAY_FIELDS = [
     "sms_quiet_hours_enabled",
     "sms_quiet_start",
     "sms_quiet_end",
+    "sms_legal_quiet_hours",
+    "sms_country_ids",
+    "sms_daily_cap",
+    "sms_list_max_chars",
+    "sms_ai_url",
+    "sms_ai_model",
+    "sms_ai_key",
     "sms_max_segments",
     "sms_smart_encoding",
     "sms_lookup_policy",
@@ -37,6 +45,8 @@ GATEWAY_FIELDS = [
     "sms_opt_out_reply",
     "sms_opt_in_reply",
     "sms_help_reply",
+    "sms_inbox_user_ids",
+    "sms_inbox_channel_id",
 ]
 
 

@@ -70,7 +70,7 @@ class TestUi(GatewayHttpCase):
         )
 
     def test_quota_lowered_in_settings_refuses_next_send(self):
-        """(c) A manager lowers the quota; the next send is refused, with why."""
+        """(c) A manager lowers the quota; the next send is disabled, with why."""
         self.env["sms.usage"].sudo()._gateway_reserve(self.company, [1])
         self.start_tour(
             "/odoo/action-sms_twilio_gateway.sms_gateway_settings_action",
@@ -85,5 +85,39 @@ class TestUi(GatewayHttpCase):
             login="sms_user",
         )
         self.assertEqual(self.sim_messages(), [])
-        log = self.last_log("+32470123456")
-        self.assertEqual((log.status, log.failure_type), ("blocked", "sms_quota"))
+        self.assertFalse(self.last_log("+32470123456"), "nothing was even tried")
+
+    def test_picker_texts_the_chosen_person_only(self):
+        """(d) A plain employee picks a child, then the contact again, and sends:
+        the contact's number only is texted and no contact's phone changes."""
+        be = self.env.ref("base.be")
+        ada = self.env["res.partner"].create(
+            {"name": "Ada Tour", "phone": "+32470600001", "country_id": be.id}
+        )
+        child = self.env["res.partner"].create(
+            {
+                "name": "Charles Tour",
+                "parent_id": ada.id,
+                "phone": "+32470600002",
+                "country_id": be.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{ada.id}", "sms_gateway_picker_tour", login="sms_user"
+        )
+        self.assertEqual([m["to"] for m in self.sim_messages()], ["+32470600001"])
+        self.assertEqual((ada.phone, child.phone), ("+32470600001", "+32470600002"))
+
+    def test_opted_out_contact_send_disabled(self):
+        """(e) An opted-out contact: shown with the reason, Send disabled."""
+        self.env["phone.blacklist"].sudo().add("+32470123456")
+        self.env["res.partner"].create(
+            {"name": "Paula Assistant", "parent_id": self.partner.id,
+             "phone": "+32470600003"}
+        )  # fmt: skip
+        self.start_tour(
+            f"/odoo/res.partner/{self.partner.id}",
+            "sms_gateway_opted_out_tour",
+            login="sms_user",
+        )
+        self.assertEqual(self.sim_messages(), [])

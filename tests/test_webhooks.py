@@ -264,13 +264,15 @@ class TestInbound(GatewayHttpCase):
         # The reply is never texted back to anyone.
         self.assertEqual(len(self.sim_messages()), 1, self.sim_messages())
 
-    def test_unknown_number_creates_contact_and_shared_numbers(self):
+    def test_unknown_number_opens_thread_then_newest_contact(self):
         self.inject("Who is this?", from_="+32470777888")
-        contact = self.env["res.partner"].search(
-            [("phone_sanitized", "=", "+32470777888")]
+        self.assertFalse(
+            self.env["res.partner"].search([("phone_sanitized", "=", "+32470777888")]),
+            "no contact is created for a number nobody holds",
         )
-        self.assertEqual(len(contact), 1)
-        self.assertIn("Who is this?", contact.message_ids[0].body)
+        thread = self.env["sms.thread"].search([("number", "=", "+32470777888")])
+        self.assertTrue(thread.unknown)
+        self.assertIn("Who is this?", thread.message_ids[0].body)
         newest = self.env["res.partner"].create(
             {"name": "Newest", "phone": "+32470777888"}
         )

@@ -29,6 +29,7 @@ class InboundMessage:
     to: str
     body: str
     media: tuple[tuple[str, str | None], ...]  # (url, content type)
+    opt_out_type: str = ""  # Advanced Opt-Out: STOP, START or HELP
 
 
 def media_count(value: str | None) -> int:
@@ -74,4 +75,5 @@ def parse(form) -> InboundMessage:
         to=(form.get("To") or "").strip()[:MAX_SENDER_LENGTH],
         body=form.get("Body") or "",
         media=media(form),
+        opt_out_type=(form.get("OptOutType") or "").strip()[:16],
     )

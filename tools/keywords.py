@@ -110,3 +110,13 @@ def parse_keyword_list(text: str) -> tuple[str, ...]:
             if keyword:
                 keywords.setdefault(keyword, None)
     return tuple(keywords)
+
+
+# Twilio's Advanced Opt-Out posts the kind of keyword it matched (its own,
+# configurable per Messaging Service, in any language) as ``OptOutType``.
+_OPT_OUT_TYPES = {"STOP": OPT_OUT, "START": OPT_IN, "HELP": HELP}
+
+
+def from_opt_out_type(value: str | None) -> str | None:
+    """ "opt_out", "opt_in", "help" for Twilio's ``OptOutType``, else None."""
+    return _OPT_OUT_TYPES.get((value or "").strip().upper())

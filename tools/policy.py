@@ -6,16 +6,20 @@ returns an immutable :class:`Verdict` per SMS. The send path, the composer
 preview, the mailing confirmation and the mailing-list figures all call it,
 so they can never disagree.
 
-Checks run in the order of the design; the first that fails decides. Quota is
-not decided here: it is counted under a row lock when SMS are claimed, and
-previewed with :mod:`.billing`.
+Checks run in the order of the design; the first that fails decides:
+number, under review, opted out, do-not-contact, blocked, landline, too long,
+duplicate, rate limit, destination country; then quiet hours (the company's
+window and, for US numbers, the law's) defer; then the company's daily cap,
+which counts only SMS leaving now (a deferred SMS is decided again when due).
+Quota is not decided here: it is counted under a row lock when SMS are
+claimed, and previewed with :mod:`.billing`.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from . import phone_numbers, quiet_hours, segments
+from . import phone_numbers, quiet_hours, segments, us_quiet_hours
 
 # What each outcome means for the SMS.
 SEND = "send"  # claim it and hand it to Twilio
@@ -67,6 +71,9 @@ class Rules:
     quiet_hours: tuple[float, float] | None = None  # (from, until) local hours
     default_timezone: str = "UTC"
     default_region: str | None = None  # the company's country, for national numbers
+    countries: frozenset = frozenset()  # allowed destination countries, empty: all
+    daily_cap: int = 0  # SMS per company per day (SMS-pumping guard), 0: none
+    legal_quiet_hours: bool = False  # US state and federal windows on top
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class Facts:
     recent: frozenset = frozenset()  # (number, body) sent within the window
     under_review: frozenset = frozenset()  # (message id, number) to review
     rate_used: Mapping = field(default_factory=dict)  # author -> sent last minute
+    daily_used: int = 0  # SMS the company sent today (its time zone's day)
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,8 @@ REASON_KEYS = frozenset(
         "duplicate",
         "rate_limit",
         "under_review",
+        "country",
+        "daily_cap",
     }
 )
 
@@ -148,6 +158,15 @@ def max_characters(encoding: str, max_segments: int) -> int:
     return min(capacity, segments.MAX_BODY_CHARS)
 
 
+def day_start(now: datetime, tz_name: str | None) -> datetime:
+    """Naive UTC instant the day of ``now`` began in zone ``tz_name``."""
+    zone = quiet_hours.time_zone(tz_name)
+    now_utc = now if now.tzinfo else now.replace(tzinfo=UTC)
+    local = now_utc.astimezone(zone)
+    midnight = datetime.combine(local.date(), datetime.min.time(), tzinfo=zone)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
 def check_numbers(requests: list[Request], rules: Rules) -> dict:
     """``{request.key: NumberCheck}``: each number read once, with the
     recipient's country, else the company's."""
@@ -175,7 +194,7 @@ def decide(
     """
     checks = checks if checks is not None else check_numbers(requests, rules)
     now_utc = now if now.tzinfo else now.replace(tzinfo=UTC)
-    rate_used = dict(facts.rate_used)
+    counts = {"rate": dict(facts.rate_used), "daily": facts.daily_used}
     seen = set()
     verdicts = {}
     infos = {}  # one count per distinct body
@@ -186,7 +205,7 @@ def decide(
         info = infos[body]
         check = checks[request.key]
         outcome, failure_type, reason, *extra = _check(
-            request, check, info, body, facts, rules, rate_used, seen, now_utc
+            request, check, info, body, facts, rules, counts, seen, now_utc
         )
         verdicts[request.key] = Verdict(
             outcome,
@@ -201,7 +220,7 @@ def decide(
     return verdicts
 
 
-def _check(request, check, info, body, facts, rules, rate_used, seen, now):
+def _check(request, check, info, body, facts, rules, counts, seen, now):
     """(outcome, failure type, reason key[, reason args | not before])."""
     e164 = check.e164
     if check.reason == "missing":
@@ -225,18 +244,46 @@ def _check(request, check, info, body, facts, rules, rate_used, seen, now):
     if key in seen or key in facts.recent:
         return DROP, "sms_duplicate", "duplicate"
     seen.add(key)
+    rate_used = counts["rate"]
     if request.kind == INTERACTIVE and rules.rate_limit:
         used = rate_used.get(request.author, 0)
         if used >= rules.rate_limit:
             limit = (("limit", rules.rate_limit),)
             return BLOCK, "sms_rate_limit", "rate_limit", limit
         rate_used[request.author] = used + 1
-    if request.kind != INTERACTIVE and rules.quiet_hours:
-        zone = request.timezone or _number_timezone(e164) or rules.default_timezone
-        when = quiet_hours.next_allowed_time(now, zone, *rules.quiet_hours)
+    if rules.countries and check.region not in rules.countries:
+        country = (("country", check.region or "?"),)
+        return BLOCK, "sms_country", "country", country
+    if request.kind != INTERACTIVE:
+        when = _quiet_until(request, check, rules, now)
         if when:
             return DEFER, None, None, when.astimezone(UTC).replace(tzinfo=None)
+    if rules.daily_cap:
+        if counts["daily"] >= rules.daily_cap:
+            return BLOCK, "sms_daily_cap", "daily_cap", (("cap", rules.daily_cap),)
+        counts["daily"] += 1
     return SEND, None, None
+
+
+def quiet_windows(check: phone_numbers.NumberCheck, rules: Rules) -> list[tuple]:
+    """The windows a marketing or automated SMS to this number must fall in:
+    the company's, then the law's (see :func:`.quiet_hours.next_allowed`)."""
+    windows = []
+    if rules.quiet_hours:
+        windows.append(quiet_hours.daily(*rules.quiet_hours))
+    if rules.legal_quiet_hours:
+        legal = us_quiet_hours.legal_window(check.e164, check.region)
+        if legal:
+            windows.append(legal)
+    return windows
+
+
+def _quiet_until(request, check, rules, now):
+    windows = quiet_windows(check, rules)
+    if not windows:
+        return None
+    zone = request.timezone or _number_timezone(check.e164) or rules.default_timezone
+    return quiet_hours.next_allowed(now, zone, windows)
 
 
 def _number_timezone(e164):

@@ -26,7 +26,7 @@ _DAY = 86400
 _HORIZON = timedelta(days=3)
 
 
-def _zone(tz_name: str | None):
+def time_zone(tz_name: str | None):
     """The zone named ``tz_name``, UTC when missing or unknown."""
     if not tz_name:
         return UTC
@@ -95,6 +95,11 @@ def _openings(zone, day: date, start: int) -> list[datetime]:
     return sorted(instants)
 
 
+def daily(start_hour: float, end_hour: float) -> tuple:
+    """A window that is the same every day of the week (see :func:`next_allowed`)."""
+    return ((start_hour, end_hour),) * 7
+
+
 def next_allowed_time(
     now_utc: datetime, tz_name: str | None, start_hour: float, end_hour: float
 ) -> datetime | None:
@@ -106,29 +111,72 @@ def next_allowed_time(
     is read as UTC (Odoo stores naive UTC datetimes). Raises ValueError for
     hours outside 0-24.
     """
-    start, end = _hour_to_seconds(start_hour), _hour_to_seconds(end_hour)
-    if start == end:
-        return None
-    zone = _zone(tz_name)
+    return next_allowed(now_utc, tz_name, [daily(start_hour, end_hour)])
+
+
+def next_allowed(
+    now_utc: datetime, tz_name: str | None, windows: list[tuple]
+) -> datetime | None:
+    """Like :func:`next_allowed_time` for several windows at once: an instant is
+    allowed when it is inside every window (the strictest of them wins).
+
+    Each window holds seven entries, Monday first, read on the local date:
+    ``(start_hour, end_hour)`` or None for a day closed from midnight to
+    midnight. Windows come by weight: should they never all be open within
+    a few days (a company window outside the legal one), the first one yields
+    to the others, as a company's preference yields to the law.
+    """
+    spans = [tuple(_span(day) for day in window) for window in windows]
+    zone = time_zone(tz_name)
     if now_utc.tzinfo is None:
         now_utc = now_utc.replace(tzinfo=UTC)
     now_utc = now_utc.astimezone(UTC)
-    if _inside(now_utc.astimezone(zone), start, end):
+    while spans:
+        if _allowed(now_utc.astimezone(zone), spans):
+            return None
+        opening = _next_opening(now_utc, zone, spans)
+        if opening:
+            return opening
+        spans = spans[1:]
+    return None
+
+
+def _span(day):
+    if day is None:
         return None
-    # Allowed time is a union of intervals; each one opens either when the
-    # wall clock reaches start, or at a clock change jumping into the window.
+    return _hour_to_seconds(day[0]), _hour_to_seconds(day[1])
+
+
+def _allowed(wall: datetime, spans) -> bool:
+    for window in spans:
+        span = window[wall.weekday()]
+        if span is None:
+            return False
+        start, end = span
+        if start != end and not _inside(wall, start, end):
+            return False
+    return True
+
+
+def _next_opening(now_utc, zone, spans):
+    # Allowed time is an intersection of unions of intervals; each of its
+    # intervals opens when a window's wall clock reaches its start (midnight
+    # for a day open all day), or at a clock change jumping into them.
     until = now_utc + _HORIZON
     first_day = now_utc.astimezone(zone).date() - timedelta(days=1)
-    candidates = [
-        opening
-        for offset in range((until - now_utc).days + 2)
-        for opening in _openings(zone, first_day + timedelta(days=offset), start)
-    ]
-    candidates += _clock_changes(zone, now_utc, until)
+    candidates = _clock_changes(zone, now_utc, until)
+    for offset in range((until - now_utc).days + 2):
+        day = first_day + timedelta(days=offset)
+        starts = {
+            span[0] if span[0] != span[1] else 0
+            for window in spans
+            if (span := window[day.weekday()]) is not None
+        }
+        for start in starts:
+            candidates += _openings(zone, day, start)
     upcoming = sorted(
         candidate
         for candidate in candidates
-        if candidate > now_utc and _inside(candidate.astimezone(zone), start, end)
+        if candidate > now_utc and _allowed(candidate.astimezone(zone), spans)
     )
-    # Never empty: the wall clock reaches start within a day and a clock jump.
-    return upcoming[0]
+    return upcoming[0] if upcoming else None

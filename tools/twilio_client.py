@@ -29,8 +29,9 @@ logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 # Carries the Twilio host a sandboxed request was meant for (api, lookups, ...).
 SANDBOX_HOST_HEADER = "X-Twilio-Host"
 
-# Enough connections for Odoo's worker threads without hoarding sockets.
-_POOL_SIZE = 16
+# Connections kept per client: at least the requests a dispatch has in flight
+# (a smaller pool would open and drop a connection per extra request).
+DEFAULT_POOL_SIZE = 16
 
 _http_clients = {}
 _http_clients_lock = threading.Lock()
@@ -45,18 +46,17 @@ class SandboxHttpClient(TwilioHttpClient):
     the real Twilio.
     """
 
-    def __init__(self, sandbox_url, timeout=TWILIO_TIMEOUT):
+    def __init__(
+        self, sandbox_url, timeout=TWILIO_TIMEOUT, pool_size=DEFAULT_POOL_SIZE
+    ):
         parts = urlsplit(sandbox_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"Invalid simulator URL: {sandbox_url!r}")
         super().__init__(pool_connections=True, timeout=timeout)
         self.sandbox_url = sandbox_url
         self._base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-        # The SDK only mounts a pool for https://; the simulator usually speaks
-        # http. No retries here: the addon retries by requeueing the SMS.
-        adapter = HTTPAdapter(pool_maxsize=_POOL_SIZE, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        # The simulator usually speaks http: pooled like https.
+        _mount_pool(self.session, pool_size, ("http://", "https://"))
         # A proxy taken from the environment must not intercept loopback calls.
         self.session.trust_env = False
 
@@ -94,34 +94,50 @@ class SandboxHttpClient(TwilioHttpClient):
         )
 
 
-def get_http_client(sandbox_url=None, timeout=TWILIO_TIMEOUT):
+def _mount_pool(session, pool_size, prefixes):
+    # No retries here: the addon retries by requeueing the SMS.
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+    for prefix in prefixes:
+        session.mount(prefix, adapter)
+
+
+def get_http_client(sandbox_url=None, timeout=TWILIO_TIMEOUT, pool_size=None):
     """Return the process-wide HTTP client for this target and timeout.
 
-    One client (one ``requests`` session, one connection pool) per
-    ``(sandbox_url, timeout)`` so that consecutive SMS reuse connections.
+    One client (one ``requests`` session, one connection pool of at least
+    ``pool_size`` connections) per ``(sandbox_url, timeout, pool_size)`` so
+    that consecutive SMS reuse connections.
     """
     if not timeout or timeout <= 0:
         raise ValueError(f"A positive timeout is required, got {timeout!r}")
-    key = (sandbox_url or None, float(timeout))
+    pool_size = max(pool_size or 0, DEFAULT_POOL_SIZE)
+    key = (sandbox_url or None, float(timeout), pool_size)
     with _http_clients_lock:
         http_client = _http_clients.get(key)
         if http_client is None:
             if sandbox_url:
-                http_client = SandboxHttpClient(sandbox_url, timeout=timeout)
+                http_client = SandboxHttpClient(
+                    sandbox_url, timeout=timeout, pool_size=pool_size
+                )
             else:
                 http_client = TwilioHttpClient(pool_connections=True, timeout=timeout)
+                # The SDK's own pool keeps 10 connections.
+                _mount_pool(http_client.session, pool_size, ("https://",))
             _http_clients[key] = http_client
         return http_client
 
 
-def get_client(account_sid, auth_token, sandbox_url=None, timeout=TWILIO_TIMEOUT):
+def get_client(
+    account_sid, auth_token, sandbox_url=None, timeout=TWILIO_TIMEOUT, pool_size=None
+):
     """Return a ``twilio.rest.Client`` for these credentials.
 
     :param sandbox_url: base URL of the Twilio simulator (``http://host:port``);
         ``None`` talks to the real Twilio.
     :param timeout: seconds for connecting and for reading each response.
+    :param pool_size: connections to keep: at least the requests in flight.
     """
-    http_client = get_http_client(sandbox_url, timeout)
+    http_client = get_http_client(sandbox_url, timeout, pool_size)
     return Client(account_sid, auth_token, http_client=http_client)
 
 

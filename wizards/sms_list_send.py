@@ -50,6 +50,11 @@ class SmsListSend(models.TransientModel):
     exclusions = fields.Html(compute="_compute_figures", sanitize=False)
     characters = fields.Integer(compute="_compute_figures")
     encoding = fields.Char(compute="_compute_figures")
+    # The gateway's words for the figures, as the composer shows them.
+    characters_label = fields.Char(compute="_compute_figures")
+    segments_label = fields.Char(compute="_compute_figures")
+    cost_label = fields.Char(compute="_compute_figures")
+    quota_label = fields.Char(compute="_compute_figures")
     segment_count = fields.Integer("Segments in all", compute="_compute_figures")
     # Float, not Monetary: a segment costs fractions of a cent.
     cost = fields.Float("Estimated cost", compute="_compute_figures", digits=(12, 4))
@@ -85,7 +90,7 @@ class SmsListSend(models.TransientModel):
             if wizard.sms_template_id:
                 wizard.body = wizard.sms_template_id.body
 
-    @api.depends("list_ids", "body")
+    @api.depends("list_ids", "body", "number_field", "sender", "scheduled_at")
     def _compute_figures(self):
         for wizard in self:
             preview = wizard._gateway_preview()
@@ -99,10 +104,12 @@ class SmsListSend(models.TransientModel):
             wizard.encoding = info.encoding
             wizard.segment_count = preview["segments"]
             wizard.cost = preview["cost"]
+            wizard._set_figure_labels(preview)
             wizard.quota_unlimited = allowance.included_left is None
             wizard.quota_left = allowance.included_left or 0
             wizard.overage_segments = preview["overage_segments"]
             wizard.over_cap = preview["over_cap"]
+            wizard._set_option_figures(preview)
 
     # ------------------------------------------------------------------
     # Actions
@@ -116,6 +123,7 @@ class SmsListSend(models.TransientModel):
             raise UserError(self.env._("Write the message before sending it."))
         if not self.list_ids:
             raise UserError(self.env._("Choose at least one mailing list."))
+        self._check_options()
         when = self.scheduled_at
         if when and when <= fields.Datetime.now():
             when = False
@@ -131,6 +139,7 @@ class SmsListSend(models.TransientModel):
                 "user_id": self.env.uid,
                 "schedule_type": "scheduled" if when else "now",
                 "schedule_date": when,
+                **self._gateway_mailing_options(),
             }
         )
         if when:
@@ -206,6 +215,19 @@ class SmsListSend(models.TransientModel):
             self.body or "",
             self.company_id or self.env.company,
             opt_out,
+            number_field=self.number_field or False,
+        )
+
+    def _set_figure_labels(self, preview):
+        gateway = self.env["sms.gateway"]
+        company = self.company_id or self.env.company
+        info = preview["info"]
+        limit = self._character_limit(info.encoding)
+        self.characters_label = gateway._format_characters(info.characters, limit)
+        self.segments_label = gateway._format_segments(preview["segments"])
+        self.cost_label = gateway._format_cost(preview["cost"], company.currency_id)
+        self.quota_label = gateway._format_segments(
+            preview["allowance"].included_left or 0
         )
 
     def _exclusions_html(self, preview):

@@ -170,7 +170,21 @@ def test_production_client_is_the_sdks(no_internet):
     assert http_client.timeout == TWILIO_TIMEOUT
     assert get_client("AC" + "8" * 32, "other").http_client is http_client
     assert no_internet == []  # building a client makes no request
-    assert twilio_client._http_clients[(None, float(TWILIO_TIMEOUT))] is http_client
+    key = (None, float(TWILIO_TIMEOUT), twilio_client.DEFAULT_POOL_SIZE)
+    assert twilio_client._http_clients[key] is http_client
+
+
+@pytest.mark.parametrize("sandbox", [False, True])
+def test_pool_holds_the_requests_in_flight(twilio_sim, sandbox):
+    """A pool smaller than the requests in flight would open and drop a
+    connection for each extra request (the SDK's own pool keeps 10)."""
+    url = twilio_sim.url if sandbox else None
+    session = get_client("AC" + "7" * 32, "t", url, pool_size=48).http_client.session
+    adapter = session.get_adapter("https://api.twilio.com/2010-04-01")
+    assert adapter._pool_maxsize == 48
+    small = get_client("AC" + "7" * 32, "t", url, pool_size=2).http_client.session
+    adapter = small.get_adapter("https://api.twilio.com/2010-04-01")
+    assert adapter._pool_maxsize == twilio_client.DEFAULT_POOL_SIZE
 
 
 def test_request_validator_checks_simulator_signatures():

@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("sms_gateway_composer_tour", {
         {
             content: "The figures follow: characters, segments, encoding and why",
             trigger:
-                ".modal .o_sms_gateway_characters:contains(10):contains(1,600)" +
+                ".modal .o_sms_gateway_characters:contains(10 / 670 characters)" +
                 ":has(~ .o_sms_gateway_encoding:contains(UCS-2):contains(’))",
         },
         {
@@ -90,13 +90,9 @@ registry.category("web_tour.tours").add("sms_gateway_composer_tour", {
             expectUnloadPage: true,
         },
         {
-            content: "Open its delivery status",
-            trigger: `.o-mail-Message:contains(${BODY}) .o-mail-Message-notification`,
-            run: "click",
-        },
-        {
-            content: "Delivered",
-            trigger: ".o-mail-MessageNotificationPopover i.fa-check[title=Delivered]",
+            content: "Delivered, in plain words, without a click",
+            trigger:
+                `.o-mail-Message:contains(${BODY}) .o_sms_gateway_status:contains(Delivered)`,
         },
     ],
 });

@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("sms_gateway_quota_settings_tour", {
 });
 
 /**
- * ... and the next SMS is refused, with the reason shown to the user.
+ * ... and the next SMS cannot be sent: the reason shows, Send is disabled.
  */
 registry.category("web_tour.tours").add("sms_gateway_quota_refused_tour", {
     steps: () => [
@@ -48,30 +48,15 @@ registry.category("web_tour.tours").add("sms_gateway_quota_refused_tour", {
             trigger: ".modal .o_sms_gateway_warning:contains(quota and overage cap reached)",
         },
         {
-            trigger: ".modal .modal-footer button[name=action_send_sms]:enabled",
-            run: "click",
+            content: "Send is disabled: the gateway would refuse it",
+            trigger: ".modal .modal-footer button[name=action_send_sms]:disabled:visible",
         },
         {
-            content: "The refusal and its reason",
-            trigger:
-                ".o_notification:contains(SMS not sent)" +
-                ":contains(quota and overage cap reached)",
+            trigger: ".modal .modal-footer button.btn-secondary:contains(Discard)",
+            run: "click",
         },
         {
             trigger: "body:not(:has(.modal))",
-        },
-        {
-            content: "The chatter shows the failed SMS",
-            trigger:
-                ".o-mail-Message:contains(One more message)" +
-                " .o-mail-Message-notification.text-danger",
-            run: "click",
-        },
-        {
-            content: "with the reason and what to do",
-            trigger:
-                ".o-mail-MessageNotificationPopover:contains(Quota Exceeded)" +
-                ":contains(raise them in Settings)",
         },
     ],
 });

@@ -1,0 +1,282 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""How the gateway scales: the work is counted, not timed (speed is measured
+in ``make bench``). Per batch, not per SMS; each number read once; a
+callback that changes nothing writes nothing; drainers never share a batch.
+"""
+
+import threading
+import time
+from datetime import timedelta
+from unittest.mock import patch
+
+import phonenumbers
+from freezegun import freeze_time
+
+from odoo import api, fields, sql_db
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+
+from ..models import sms_gateway_transport
+from ..tools import phone_numbers
+from .common import BE_SENDER, GatewayCase, GatewayHttpCase
+
+
+def _mailing(env, name, contacts, body="Hello"):
+    mlist = env["mailing.list"].create(
+        {"name": name, "contact_ids": [(0, 0, vals) for vals in contacts]}
+    )
+    return env["mailing.mailing"].create(
+        {
+            "name": name,
+            "subject": name,
+            "mailing_type": "sms",
+            "body_plaintext": body,
+            "mailing_model_id": env.ref("mass_mailing.model_mailing_list").id,
+            "contact_list_ids": [(6, 0, mlist.ids)],
+            "sms_allow_unsubscribe": False,
+        }
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestThroughput(GatewayCase):
+    def _queue_mailing(self, count, prefix="+3247077"):
+        mailing = _mailing(
+            self.env,
+            f"Throughput {count}",
+            [{"name": f"T{i}", "mobile": f"{prefix}{i:04d}"} for i in range(count)],
+        )
+        mailing.action_put_in_queue()
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        return mailing
+
+    def test_one_cron_run_drains_every_batch_and_recovers_once(self):
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 3)
+        mailing = self._queue_mailing(8)
+        sms_class = type(self.env["sms.sms"])
+        with patch.object(sms_class, "_gateway_recover", autospec=True) as recover:
+            self.run_queue()
+        self.assertEqual(len(self.sim_messages()), 8, "three batches, one run")
+        self.assertEqual(recover.call_count, 1, "recovery once a run, not a batch")
+        mailing.invalidate_recordset()
+        self.assertEqual(mailing.state, "done")
+
+    def test_trackers_and_mailings_are_updated_once_per_batch(self):
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 50)
+        self._queue_mailing(20)
+        tracker_class = type(self.env["sms.tracker"])
+        calls = []
+        update = tracker_class._update_sms_mailings
+
+        def count(trackers, trace_status, traces):
+            calls.append((trace_status, len(traces)))
+            return update(trackers, trace_status, traces)
+
+        with patch.object(tracker_class, "_update_sms_mailings", count):
+            self.run_queue()
+        self.assertEqual(len(self.sim_messages()), 20)
+        pending = [n for status, n in calls if status == "pending"]
+        self.assertEqual(pending, [20], "Twilio's answers stored once, together")
+
+    def test_a_sender_is_paced_to_its_throughput(self):
+        """Never more than 10 minutes of a sender's traffic queued at Twilio:
+        the rest waits, with its reason, and the cron wakes when it fits."""
+        number = self.company.sms_twilio_number_ids.filtered(
+            lambda n: n.number == BE_SENDER
+        )
+        number.sms_mps = 0.01  # 6 segments in 10 minutes
+        mailing = self._queue_mailing(8)
+        self.run_queue()
+        self.assertEqual(len(self.sim_messages()), 6)
+        waiting = self.env["sms.sms"].search(
+            [("mailing_id", "=", mailing.id), ("state", "=", "outgoing")]
+        )
+        self.assertEqual(len(waiting), 2)
+        self.assertIn("Paced", waiting[0].gateway_reason)
+        due = waiting[0].gateway_not_before
+        self.assertGreater(due, fields.Datetime.now())
+        self.assertWoken(due)
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=11)):
+            self.run_queue()
+        self.assertEqual(len(self.sim_messages()), 8, "sent once room came back")
+        senders = {message["from"] for message in self.sim_messages()}
+        self.assertEqual(senders, {BE_SENDER})
+
+    def test_first_send_lookups_run_beside_the_previous_batch(self):
+        """Lookup "at first send": the next batch's numbers are looked up
+        while this one is sent; each number once; a landline never passes."""
+        self.company.sms_lookup_policy = "first_send"
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
+        numbers = [f"+3247055{i:04d}" for i in range(4)]
+        self.sim.set_line_type(numbers[3], "landline")
+        mailing = _mailing(
+            self.env, "Lookups", [{"name": n, "mobile": n} for n in numbers]
+        )
+        mailing.action_put_in_queue()
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        transport_class = type(self.env["sms.gateway.transport"])
+        alone = []
+        lookup_numbers = transport_class._lookup_numbers
+
+        def watch(transport, company, to_look_up):
+            alone.extend(to_look_up)
+            return lookup_numbers(transport, company, to_look_up)
+
+        with patch.object(transport_class, "_lookup_numbers", watch):
+            self.run_queue()
+        self.assertEqual(sorted(alone), numbers[:2], "only the first batch waits")
+        self.assertEqual([self.sim.lookup_count(n) for n in numbers], [1, 1, 1, 1])
+        self.assertEqual(
+            sorted(m["to"] for m in self.sim_messages()), numbers[:3], "no landline"
+        )
+        refused = self.env["sms.sms"].search(
+            [("mailing_id", "=", mailing.id), ("failure_type", "=", "sms_landline")]
+        )
+        self.assertEqual(refused.number, numbers[3])
+
+    def test_batch_size_setting(self):
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 4)
+        self._queue_mailing(10)
+        batches = []
+        dispatch_class = type(self.env["sms.dispatch"])
+        dispatch = dispatch_class._dispatch
+
+        def watch(model, sms, unlink_sent=True):
+            batches.append(len(sms))
+            return dispatch(model, sms, unlink_sent)
+
+        with patch.object(dispatch_class, "_dispatch", watch):
+            self.run_queue()
+        self.assertEqual(batches, [4, 4, 2])
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", "x")
+        self.assertEqual(self.env["sms.sms"]._gateway_batch_size(), 100, "default")
+
+    def test_queue_drainers_setting_wakes_them_all(self):
+        """Settings → Queue drainers: extra drainer crons are active, and
+        every SMS queued or due later wakes each of them."""
+        settings = self.env["res.config.settings"].with_user(self.user_manager)
+        settings.create({"sms_gateway_drainers": 3}).execute()
+        drainers = self.env["sms.gateway.drainers"]
+        extra = drainers._extra_crons()
+        self.assertEqual(len(extra), 2)
+        triggers = self.env["ir.cron.trigger"].sudo()
+        triggers.search([("cron_id", "in", extra.ids)]).unlink()
+        self.partner._message_sms("queued", put_in_queue=True)
+        self.assertEqual(
+            set(triggers.search([("cron_id", "in", extra.ids)]).cron_id), set(extra)
+        )
+        settings.create({"sms_gateway_drainers": 9}).execute()
+        self.assertEqual(len(drainers._extra_crons()), 3, "at most 4 in all")
+        settings.create({"sms_gateway_drainers": 1}).execute()
+        self.assertFalse(drainers._extra_crons())
+
+    def test_requests_in_flight_setting(self):
+        """At most the setting's requests run at once, and that many do."""
+        params = self.env["ir.config_parameter"]
+        params.set_param("sms_twilio_gateway.requests_in_flight", 3)
+        transport = self.env["sms.gateway.transport"]
+        self.assertEqual(transport._in_flight(), 3)
+        running, peak, lock = [0], [0], threading.Lock()
+
+        def call(job):
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            time.sleep(0.02)
+            with lock:
+                running[0] -= 1
+            return job
+
+        results = sms_gateway_transport._in_parallel(
+            call, {i: i for i in range(12)}, transport._in_flight()
+        )
+        self.assertEqual(results, {i: ("ok", i) for i in range(12)})
+        self.assertEqual(peak[0], 3)
+        params.set_param("sms_twilio_gateway.requests_in_flight", 500)
+        self.assertEqual(transport._in_flight(), sms_gateway_transport.MAX_IN_FLIGHT)
+        params.set_param("sms_twilio_gateway.requests_in_flight", "")
+        self.assertEqual(
+            transport._in_flight(), sms_gateway_transport.DEFAULT_IN_FLIGHT
+        )
+
+    def test_a_preview_reads_each_number_once(self):
+        """The confirmation of a list: each number parsed once; changing the
+        text parses nothing again."""
+        phone_numbers.check_number.cache_clear()
+        mailing = _mailing(
+            self.env,
+            "Preview",
+            [{"name": f"P{i}", "mobile": f"+3247088{i:04d}"} for i in range(40)],
+        )
+        # Odoo's own sanitized numbers, computed when contacts are created.
+        mailing.contact_list_ids.contact_ids.mapped("phone_sanitized")
+        self.env.flush_all()
+        parse = phonenumbers.parse
+        parsed = []
+
+        def counting_parse(*args, **kwargs):
+            parsed.append(args[0])
+            return parse(*args, **kwargs)
+
+        with patch.object(phonenumbers, "parse", counting_parse):
+            first = mailing._gateway_sms_preview()
+            self.assertEqual(first["sendable"], 40)
+            self.assertLessEqual(len(parsed), 40, "each number once")
+            parsed.clear()
+            mailing.body_plaintext = "Another text, {{ object.name }}"
+            second = mailing._gateway_sms_preview()
+            self.assertEqual(second["sendable"], 40)
+            self.assertEqual(parsed, [], "the text changed, not the numbers")
+
+
+@tagged("post_install", "-at_install")
+class TestCallbackWork(GatewayHttpCase):
+    def test_a_callback_that_changes_nothing_writes_nothing(self):
+        message = self.send_to_partner(self.partner, "callbacks")
+        log = self.env["sms.log"].search([("mail_message_id", "=", message.id)])
+        self.sim_advance(log.twilio_sid, steps=3)  # sending, sent, delivered
+        log.invalidate_recordset()
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(message.notification_ids.notification_status, "sent")
+        log_class = type(self.env["sms.log"])
+        with patch.object(log_class, "write", autospec=True) as write:
+            # Twilio retries a callback it thinks was lost; a late "sent".
+            self.env["sms.log"]._gateway_status_callback(log.sms_uuid, "delivered")
+            self.env["sms.log"]._gateway_status_callback(log.sms_uuid, "sent")
+        write.assert_not_called()
+        self.assertEqual(log.status, "delivered")
+
+
+@tagged("post_install", "-at_install")
+class TestTwoDrainers(BaseCase):
+    """Two workers draining one queue, each in its own real transaction."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = sql_db.db_connect(get_db_name())
+        with self.db.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            self.ids = (
+                env["sms.sms"]
+                .create(
+                    [{"number": f"+3247066{i:04d}", "body": "drain"} for i in range(6)]
+                )
+                .ids
+            )
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.db.cursor() as cr:
+            cr.execute("DELETE FROM sms_sms WHERE id IN %s", [tuple(self.ids)])
+
+    def test_drainers_take_different_batches(self):
+        with self.db.cursor() as cr_a, self.db.cursor() as cr_b:
+            sms_a = api.Environment(cr_a, api.SUPERUSER_ID, {})["sms.sms"]
+            sms_b = api.Environment(cr_b, api.SUPERUSER_ID, {})["sms.sms"]
+            domain = [("id", "in", self.ids)] + sms_a._gateway_due_domain()
+            first = sms_a._gateway_lock_due(domain, 4)
+            second = sms_b._gateway_lock_due(domain, 4)
+            self.assertEqual(first.ids, self.ids[:4])
+            self.assertEqual(second.ids, self.ids[4:], "the rows not held, at once")
+            cr_a.rollback()
+            cr_b.rollback()
