@@ -10,48 +10,38 @@ def _row(*cells):
     print("| " + " | ".join(str(cell) for cell in cells) + " |")
 
 
+def _sides(label, values, fmt, target):
+    """A row of a measure taken on both sides: stock, ours, their ratio."""
+    stock, ours = values["stock"], values["ours"]
+    _row(label, fmt.format(stock), fmt.format(ours), _ratio(ours, stock), target)
+
+
 def _measures(r, threads):
-    dispatch, cb = r["dispatch"], r["callbacks"]
     _row("measure", "stock Odoo 19", "ours", "ours / stock", "target")
     _row("---", "---", "---", "---", "---")
-    _row(
+    _sides(
         "dispatch, SMS/s (stock: batch 10; ours: its defaults, every check on)",
-        f"{dispatch['stock']:.1f}",
-        f"{dispatch['ours']:.1f}",
-        _ratio(dispatch["ours"], dispatch["stock"]),
-        "≥ 10×",
-    )
-    failures = r["callbacks_failures"]
+        r["dispatch"], "{:.1f}", "≥ 10×",
+    )  # fmt: skip
     failed = ", ".join(
         f"{side}: {failure} ×{count}"
-        for side, found in failures.items()
+        for side, found in r["callbacks_failures"].items()
         for failure, count in found.items()
     )
-    _row(
+    _sides(
         f'signed "delivered" status callbacks/s, `--workers=2`, {threads} client'
         f" threads ({r['callbacks_count']['ours']} a side)"
         + (f" **failed: {failed}**" if failed else ""),
-        f"{cb['stock']:.1f}",
-        f"{cb['ours']:.1f}",
-        _ratio(cb["ours"], cb["stock"]),
-        "≥ 300/s and ≥ 1×",
-    )
-    queueing = r["queueing"]
-    _row(
+        r["callbacks"], "{:.1f}", "≥ 300/s and ≥ 1×",
+    )  # fmt: skip
+    _sides(
         "queueing a list SMS mailing (mailing cron), seconds",
-        f"{queueing['stock']:.2f} s",
-        f"{queueing['ours']:.2f} s",
-        _ratio(queueing["ours"], queueing["stock"]),
-        "≤ 1.2×",
-    )
-    first = r["first_mailing"]
-    _row(
+        r["queueing"], "{:.2f} s", "≤ 1.2×",
+    )  # fmt: skip
+    _sides(
         "first mailing to new numbers (that list), SMS/s; ours looks up at first send",
-        f"{first['stock']:.1f}",
-        f"{first['ours']:.1f}",
-        _ratio(first["ours"], first["stock"]),
-        "—",
-    )
+        r["first_mailing"], "{:.1f}", "—",
+    )  # fmt: skip
     lookup = r["lookup"]
     _row(
         "ours, mailings to new numbers: lookup at first send vs off, SMS/s",
