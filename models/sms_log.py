@@ -124,6 +124,14 @@ class SmsLog(models.Model):
             ["sender", "create_date"],
             where="direction = 'outbound'",
         )
+        # The daily cap counts what the company sent since its day began.
+        create_index(
+            self.env.cr,
+            "sms_log_company_create_date_index",
+            self._table,
+            ["company_id", "create_date"],
+            where="direction = 'outbound'",
+        )
         return res
 
     @api.model

@@ -276,7 +276,11 @@ class SmsThread(models.Model):
         to the team that receives unassigned SMS (everyone when there is none).
         """
         user = self.env.user
-        threads = self.filtered(lambda t: t.company_id in user.company_ids)
+        # The record rules first (company, unknown numbers' team), then the
+        # records behind the threads.
+        threads = self._filtered_access("read").filtered(
+            lambda t: t.company_id in user.company_ids
+        )
         if user.has_group("sms_twilio_gateway.group_sms_manager"):
             return threads
         records = {}

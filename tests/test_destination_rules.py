@@ -85,3 +85,11 @@ class TestDestinationRules(GatewayCase):
             self.us_partner._message_sms("no law", put_in_queue=True)
             self.run_queue()
         self.assertEqual([m["body"] for m in self.sim_messages()], ["no law"])
+
+    def test_daily_count_has_an_index(self):
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["sms_log_company_create_date_index"],
+        )
+        (definition,) = self.env.cr.fetchone()
+        self.assertIn("(company_id, create_date)", definition)

@@ -62,9 +62,14 @@ class TestInbox(GatewayCase):
         )
         self.assertEqual(notified.res_partner_id, self.user_sms.partner_id)
         self.assertIn("+32470999111", channel.message_ids[0].body)
-        # Outside the team, the unknown number's thread is not shown.
+        # Outside the team, the unknown number's thread is not shown, nor
+        # readable otherwise, nor its texts.
         outsider = self.inbox(self.user_marketing).get_threads()
         self.assertNotIn(thread.id, [t["id"] for t in outsider])
+        Thread = self.env["sms.thread"].with_user(self.user_marketing)
+        self.assertFalse(Thread.search([("id", "=", thread.id)]))
+        with self.assertRaises(AccessError):
+            message.with_user(self.user_marketing).read(["body"])
         listed = self.inbox(self.user_sms).get_threads()
         self.assertEqual(
             [
