@@ -11,7 +11,7 @@ test:  ## every test: tools/ (pytest) and Odoo's (the addon's + Odoo's own SMS t
 lint:  ## ruff and pylint-odoo's mandatory checks
 	@scripts/setup.sh && scripts/lint.sh
 
-bench:  ## the benchmarks (results go to docs/BENCHMARKS.md by hand)
+bench:  ## stock Odoo 19 and the addon side by side against the simulator (BENCH_SCALE=0.1 to iterate; results in docs/BENCHMARKS.md)
 	@scripts/bench.sh
 
 faults:  ## the fault suite: kill -9 mid-batch, 429/500/drop/timeout storm, several drainers

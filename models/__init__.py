@@ -24,6 +24,7 @@ from . import sms_log_display
 from . import sms_dispatch
 from . import sms_gateway_transport
 from . import sms_gateway_drainers
+from . import sms_gateway_sender
 from . import sms_guard
 from . import sms_consent
 from . import sms_inbox

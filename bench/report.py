@@ -1,0 +1,136 @@
+# Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The Markdown tables of `make bench` (bench/run.py)."""
+
+
+def _ratio(ours, stock):
+    return f"{ours / stock:.2f}×" if stock else "—"
+
+
+def _row(*cells):
+    print("| " + " | ".join(str(cell) for cell in cells) + " |")
+
+
+def _measures(r, threads):
+    dispatch, cb = r["dispatch"], r["callbacks"]
+    _row("measure", "stock Odoo 19", "ours", "ours / stock", "target")
+    _row("---", "---", "---", "---", "---")
+    _row(
+        "dispatch, SMS/s (stock: batch 10; ours: its defaults, every check on)",
+        f"{dispatch['stock']:.1f}",
+        f"{dispatch['ours']:.1f}",
+        _ratio(dispatch["ours"], dispatch["stock"]),
+        "≥ 10×",
+    )
+    failures = r["callbacks_failures"]
+    failed = ", ".join(
+        f"{side}: {failure} ×{count}"
+        for side, found in failures.items()
+        for failure, count in found.items()
+    )
+    _row(
+        f'signed "delivered" status callbacks/s, `--workers=2`, {threads} client'
+        f" threads ({r['callbacks_count']['ours']} a side)"
+        + (f" **failed: {failed}**" if failed else ""),
+        f"{cb['stock']:.1f}",
+        f"{cb['ours']:.1f}",
+        _ratio(cb["ours"], cb["stock"]),
+        "≥ 300/s and ≥ 1×",
+    )
+    queueing = r["queueing"]
+    _row(
+        "queueing a list SMS mailing (mailing cron), seconds",
+        f"{queueing['stock']:.2f} s",
+        f"{queueing['ours']:.2f} s",
+        _ratio(queueing["ours"], queueing["stock"]),
+        "≤ 1.2×",
+    )
+    first = r["first_mailing"]
+    _row(
+        "first mailing to new numbers (that list), SMS/s; ours looks up at first send",
+        f"{first['stock']:.1f}",
+        f"{first['ours']:.1f}",
+        _ratio(first["ours"], first["stock"]),
+        "—",
+    )
+    lookup = r["lookup"]
+    _row(
+        "ours, mailings to new numbers: lookup at first send vs off, SMS/s",
+        "—",
+        f"{lookup['first_send']:.1f} vs {lookup['off']:.1f}",
+        f"{lookup['first_send'] / lookup['off']:.2f}× (first send / off)",
+        "≥ 1× of off",
+    )
+    small, large = r["rss_small"], r["rss_large"]
+    _row(
+        "peak RSS of the drain process, small vs large queue, MB",
+        f"{small['stock']:.0f} / {large['stock']:.0f}",
+        f"{small['ours']:.0f} / {large['ours']:.0f}",
+        _ratio(large["ours"], large["stock"]),
+        "flat",
+    )
+    two = r["two_drainers"]
+    _row(
+        "ours, two drainer processes on one queue: SMS/s (vs one drainer, lookup"
+        " off), duplicates",
+        "—",
+        f"{two['rate']:.1f} ({two['rate'] / lookup['off']:.2f}×),"
+        f" {two['duplicates']} duplicates, {two['errors']} errors",
+        "—",
+        "≈ 2×, 0 duplicates",
+    )
+
+
+def _traces(r):
+    print()
+    print(
+        "SMS traces after the callbacks (a delivered callback makes a trace"
+        " `sent`; the others wait for theirs):"
+    )
+    print()
+    for side, states in r["traces_after_callbacks"].items():
+        shown = ", ".join(f"{state} {count}" for state, count in states.items())
+        print(f"- {side}: {shown}")
+
+
+def _previews(r):
+    print()
+    print("Ours, the SMS mailing form and the list confirmation (seconds):")
+    print()
+    sizes = sorted(r["preview"], key=int)
+    _row("call", *(f"{int(count):,} recipients" for count in sizes), "growth")
+    _row("---", *("---" for _s in sizes), "---")
+    names = {
+        "form_open": "mailing form opened (`web_read`)",
+        "form_body_edit": "mailing body edited (`onchange`)",
+        "confirm_open": 'list "Send SMS" confirmation opened (`onchange`)',
+        "confirm_body_edit": "confirmation body edited (`onchange`)",
+    }
+    first, last = r["preview"][sizes[0]], r["preview"][sizes[-1]]
+    factor = int(sizes[-1]) / int(sizes[0])
+    for key, label in names.items():
+        growth = last[key] / first[key] if first[key] else 0
+        _row(
+            label,
+            *(f"{r['preview'][count][key]:.2f}" for count in sizes),
+            f"{growth:.1f}× for {factor:.0f}× recipients",
+        )
+    _row("sendable shown", *(r["preview"][count]["sendable"] for count in sizes), "")
+
+
+def _exactly_once(r):
+    print()
+    print("What the simulator received (each To with each body):")
+    print()
+    _row("body", "queued", "received (distinct To)", "duplicates")
+    _row("---", "---", "---", "---")
+    for body, expected, received, duplicates in r["exactly_once"]:
+        mark = "" if expected == received and not duplicates else " **≠**"
+        _row(body, expected, f"{received}{mark}", duplicates)
+
+
+def print_report(r, latency_ms, threads):
+    print(f"## Side by side, Twilio simulator at {latency_ms} ms\n")
+    _measures(r, threads)
+    _traces(r)
+    _previews(r)
+    _exactly_once(r)
