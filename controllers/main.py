@@ -100,9 +100,9 @@ class SmsTwilioGatewayController(SmsTwilioController):
             _warn("SMS inbound without a message SID: refused")
             return Response("Missing MessageSid", status=400, content_type="text/plain")
         twiml = (
-            request.env["sms.log"]
+            request.env["sms.inbound"]
             .sudo()
-            ._gateway_receive(
+            ._receive(
                 company,
                 message_sid=message.sid,
                 from_number=message.sender,

@@ -20,10 +20,12 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sms_log
+from . import sms_inbound
 from . import sms_log_display
 from . import sms_dispatch
 from . import sms_gateway_transport
 from . import sms_gateway_drainers
+from . import sms_gateway_sender
 from . import sms_guard
 from . import sms_consent
 from . import sms_inbox

@@ -1,7 +1,7 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .sms_sms import NOTIFICATION_FAILURE_TYPES
+from .failure_types import NOTIFICATION_FAILURE_TYPES
 
 
 class MailNotification(models.Model):

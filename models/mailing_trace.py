@@ -2,7 +2,7 @@
 from odoo import fields, models
 from odoo.tools import create_index
 
-from .sms_sms import GATEWAY_FAILURE_TYPES
+from .failure_types import GATEWAY_FAILURE_TYPES
 
 
 class MailingTrace(models.Model):

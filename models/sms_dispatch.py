@@ -16,7 +16,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..tools import phone_numbers, twilio_errors
 from .gateway_commit import commit_progress
@@ -53,7 +53,18 @@ class SmsDispatch(models.AbstractModel):
 
     @api.model
     def _dispatch(self, sms, unlink_sent=True):
-        """Hand the claimed SMS to Twilio, at most once each."""
+        """Hand the claimed SMS to Twilio, at most once each.
+
+        A batch goes in chunks of the requests in flight, each handed over,
+        sent and answered in turn: should the server die meanwhile, only the
+        chunk in flight is left "to review"; the rest is requeued.
+        """
+        in_flight = self.env["sms.gateway.transport"]._in_flight()
+        for index, ids in enumerate(split_every(in_flight, sms.ids)):
+            self._dispatch_chunk(sms.browse(ids), unlink_sent, look_ahead=not index)
+
+    @api.model
+    def _dispatch_chunk(self, sms, unlink_sent, look_ahead):
         claimed = (
             sms.exists()
             .try_lock_for_update()
@@ -102,7 +113,11 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            upcoming = self._upcoming_lookups(company)
+            upcoming = (
+                self._upcoming_lookups(company)
+                if look_ahead
+                else self.env["sms.number"]
+            )
             results, looked = self.env["sms.gateway.transport"]._send_messages(
                 company, jobs, lookups=upcoming.mapped("number")
             )

@@ -21,37 +21,12 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
 from odoo.tools import SQL
 
-from ..tools import pacing, phone_numbers, policy
+from ..tools import policy
+from .failure_types import DELIVERY_FAILURE_TYPES, GATEWAY_FAILURE_TYPES
 from .gateway_commit import commit_progress
 
-GATEWAY_FAILURE_TYPES = [
-    ("sms_dnc", "Do Not Contact"),
-    ("sms_blocked", "Number Blocked"),
-    ("sms_landline", "Landline"),
-    ("sms_too_long", "Message Too Long"),
-    ("sms_rate_limit", "Rate Limit"),
-    ("sms_quota", "Quota Exceeded"),
-    ("sms_review", "Fate Unknown (Review)"),
-    ("sms_country", "Destination Country Not Allowed"),
-    ("sms_daily_cap", "Daily Cap Reached"),
-]
-# Delivery failure keys Odoo knows on notifications and traces; Twilio may
-# answer them at send time too.
-DELIVERY_FAILURE_TYPES = [
-    ("sms_expired", "Expired"),
-    ("sms_invalid_destination", "Invalid Destination"),
-    ("sms_not_allowed", "Not Allowed"),
-    ("sms_not_delivered", "Not Delivered"),
-    ("sms_rejected", "Rejected"),
-]
-# mail.notification lacks the keys Odoo only sets on sms.sms in mass mode.
-NOTIFICATION_FAILURE_TYPES = GATEWAY_FAILURE_TYPES + [
-    ("sms_blacklist", "Blacklisted"),
-    ("sms_duplicate", "Duplicate"),
-]
 CLAIM_TIMEOUT = timedelta(minutes=10)
 CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 MAX_CONFLICTS = 20  # per cron call: then Odoo's cron retries it later
@@ -253,11 +228,10 @@ class SmsSms(models.Model):
         to_send = outcomes.get(policy.SEND)
         if not to_send:
             return
-        senders = {
-            sms.id: sms._gateway_sender(company, verdicts[sms.id].e164)
-            for sms in to_send
-        }
-        if waiting := to_send._gateway_pace(company, senders, verdicts, now):
+        senders = self.env["sms.gateway.sender"]._senders(company, to_send, verdicts)
+        if waiting := self.env["sms.gateway.sender"]._pace(
+            company, to_send, senders, verdicts, now
+        ):
             paced = to_send.browse(list(waiting))
             paced._gateway_postpone(
                 waiting,
@@ -310,29 +284,6 @@ class SmsSms(models.Model):
         for when, sms in self.grouped(lambda s: times[s.id]).items():
             sms.write({"gateway_not_before": when, "gateway_reason": reason})
         self._gateway_wake(list(times.values()))
-
-    def _gateway_pace(self, company, senders, verdicts, now):
-        """``{sms id: when}`` for the SMS their sender has no room for now
-        (see ``tools.pacing``), in queue order."""
-        numbers = company.sudo().sms_twilio_number_ids
-        mps_of = {number.number: number.sms_mps for number in numbers if number.sms_mps}
-        service_mps = company.sudo().sms_twilio_messaging_service_mps
-        handed = self.env["sms.log"]._gateway_handed(
-            company, set(senders.values()), now - pacing.HORIZON
-        )
-        waiting = {}
-        for sender, sms in self.grouped(lambda s: senders[s.id]).items():
-            mps = mps_of.get(sender) or pacing.default_mps(sender)
-            if service_mps and phone_numbers.is_messaging_service_sid(sender):
-                mps = service_mps
-            accepted, next_at = pacing.pace(
-                handed.get(sender, 0),
-                now,
-                [verdicts[one.id].segments for one in sms],
-                mps,
-            )
-            waiting.update(dict.fromkeys(sms[accepted:].ids, next_at))
-        return waiting
 
     def _gateway_refuse(self, verdicts):
         """Refuse these SMS, each with the reason of its verdict."""
@@ -401,57 +352,21 @@ class SmsSms(models.Model):
     def _gateway_claim(self, company, verdicts, unlink_sent, senders=None):
         """Claim: state ``process``, an ``outgoing`` log row with the sender;
         dispatched once the caller commits."""
+        senders = senders or self.env["sms.gateway.sender"]._senders(
+            company, self, verdicts
+        )
         self.write({"state": "process", "gateway_reason": False})
         # The mailing's traces stay queued until Twilio answered.
         trackers = self.filtered(lambda s: not s.mailing_id).sms_tracker_id
         trackers.sudo()._action_update_from_sms_state("process")
         logs = self._gateway_log("outgoing", verdicts)
         for sms, log in zip(self, logs, strict=True):
-            log.sender = (
-                senders[sms.id]
-                if senders
-                else sms._gateway_sender(company, verdicts[sms.id].e164)
-            )
+            log.sender = senders[sms.id]
         self.env["sms.dispatch"]._after_commit(self.ids, unlink_sent)
         # Should the dispatch never run (the server stopped), recovery will.
         self._gateway_wake(
             [fields.Datetime.now() + CLAIM_TIMEOUT + timedelta(minutes=1)]
         )
-
-    def _gateway_sender(self, company, e164):
-        """Sender of this SMS, in the design's order of preference."""
-        self.ensure_one()
-        company_sudo = company.sudo()
-        if chosen := self._gateway_chosen_sender(company, e164):
-            return chosen
-        numbers = company_sudo.sms_twilio_number_ids
-        author = self._gateway_author()
-        dedicated = numbers.filtered(lambda n: n.user_id == author)[:1]
-        if dedicated:
-            return dedicated.number
-        if company_sudo.sms_twilio_messaging_service_sid:
-            return company_sudo.sms_twilio_messaging_service_sid
-        alpha = company.sms_alphanumeric_sender
-        if alpha and phone_numbers.is_valid_alphanumeric_sender(alpha):
-            allowed = set(company.sms_alphanumeric_country_ids.mapped("code")) or None
-            if phone_numbers.alphanumeric_sender_allowed(
-                phone_numbers.number_region(e164), allowed
-            ):
-                return alpha
-        return get_twilio_from_number(company_sudo, e164).number or ""
-
-    def _gateway_chosen_sender(self, company, e164):
-        """The sender the mailing's author chose, when it is the company's and
-        may text this destination (an alphanumeric sender only where allowed)."""
-        chosen = self.mailing_id.sms_gateway_sender
-        if not chosen or chosen not in dict(company._gateway_sender_choices()):
-            return False
-        if chosen == company.sms_alphanumeric_sender:
-            allowed = set(company.sms_alphanumeric_country_ids.mapped("code")) or None
-            region = phone_numbers.number_region(e164)
-            if not phone_numbers.alphanumeric_sender_allowed(region, allowed):
-                return False
-        return chosen
 
     # ------------------------------------------------------------------
     # Recovery

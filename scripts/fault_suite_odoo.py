@@ -23,7 +23,7 @@ if mode == "prepare":
     params = env["ir.config_parameter"].sudo()
     params.set_param("web.base.url", os.environ["FAULTS_BASE_URL"])
     params.set_param("web.base.url.freeze", "True")
-    params.set_param("sms.session.batch.size", os.environ["FAULTS_BATCH"])
+    params.set_param("sms_twilio_gateway.batch_size", os.environ["FAULTS_BATCH"])
     params.set_param("fault_suite.code_hash", os.environ["FAULTS_CODE_HASH"])
     company = env.ref("base.main_company")
     company._gateway_use_sandbox(

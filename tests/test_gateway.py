@@ -583,7 +583,7 @@ class TestGatewayMore(GatewayCase):
     def test_every_failure_type_is_known_where_it_lands(self):
         """Any failure the gateway or Twilio's table may set can be stored on
         the SMS, its chatter notification and its mailing trace."""
-        from ..models.sms_sms import GATEWAY_FAILURE_TYPES
+        from ..models.failure_types import GATEWAY_FAILURE_TYPES
         from ..tools.twilio_errors import ERRORS, describe, describe_http_status
 
         keys = {key for key, _label in GATEWAY_FAILURE_TYPES}

@@ -41,7 +41,7 @@ class TestInboundConcurrency(BaseCase):
             cr.execute("DELETE FROM sms_number WHERE number = %s", [NUMBER])
 
     def receive(self, env):
-        return env["sms.log"]._gateway_receive(
+        return env["sms.inbound"]._receive(
             env["res.company"].browse(self.company_id),
             message_sid=self.sid,
             from_number=NUMBER,

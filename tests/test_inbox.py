@@ -19,9 +19,9 @@ class TestInbox(GatewayCase):
         """What the inbound webhook hands over once Twilio's signature is checked."""
         sid = f"SM{next(_SIDS):032x}"
         return (
-            self.env["sms.log"]
+            self.env["sms.inbound"]
             .sudo()
-            ._gateway_receive(
+            ._receive(
                 company or self.company, sid, number, BE_SENDER, body, list(media)
             )
         )

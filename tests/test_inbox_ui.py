@@ -21,7 +21,7 @@ class TestInboxUi(GatewayHttpCase):
         self.sim.configure(auto_progress=True, delays=[0.1, 0.2])
         self.addCleanup(self.sim.configure, auto_progress=False)
         self.http_request_allow_all = True
-        self.env["sms.log"].sudo()._gateway_receive(
+        self.env["sms.inbound"].sudo()._receive(
             self.company, "SM" + "a" * 32, PAULA, BE_SENDER, "Is my order ready?", []
         )
         # Paula answers once the employee's reply reached her phone.

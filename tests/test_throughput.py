@@ -15,6 +15,7 @@ from freezegun import freeze_time
 from odoo import api, fields, sql_db
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 from ..models import sms_gateway_transport
 from ..tools import phone_numbers
@@ -133,6 +134,44 @@ class TestThroughput(GatewayCase):
             [("mailing_id", "=", mailing.id), ("failure_type", "=", "sms_landline")]
         )
         self.assertEqual(refused.number, numbers[3])
+
+    def test_a_crash_leaves_only_the_requests_in_flight_to_review(self):
+        """A batch is handed over in chunks of the requests in flight: when
+        the server dies mid-batch, only the chunk in flight is "to review";
+        what was not handed yet is requeued and sent by the recovery."""
+        params = self.env["ir.config_parameter"]
+        params.set_param("sms_twilio_gateway.batch_size", 6)
+        params.set_param("sms_twilio_gateway.requests_in_flight", 2)
+        mailing = self._queue_mailing(6, prefix="+3247044")
+        transport_class = type(self.env["sms.gateway.transport"])
+        send = transport_class._send_messages
+        calls = []
+
+        def dies_at_the_second_chunk(transport, company, jobs, lookups=()):
+            calls.append(len(jobs))
+            if len(calls) == 2:
+                raise RuntimeError("the server died")
+            return send(transport, company, jobs, lookups)
+
+        with (
+            patch.object(transport_class, "_send_messages", dies_at_the_second_chunk),
+            mute_logger("odoo.addons.sms_twilio_gateway.models.sms_dispatch"),
+        ):
+            self.run_queue()
+        self.assertEqual(calls, [2, 2])
+        self.assertEqual(len(self.sim_messages()), 2)
+        # Eleven minutes later the recovery runs.
+        sms = self.env["sms.sms"].search([("mailing_id", "=", mailing.id)])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sms_sms SET write_date = now() - interval '1 hour' WHERE id IN %s",
+            [tuple(sms.ids)],
+        )
+        self.env.invalidate_all()
+        self.run_queue()
+        reviewed = sms.exists().filtered(lambda s: s.failure_type == "sms_review")
+        self.assertEqual(len(reviewed), 2, "only the chunk in flight")
+        self.assertEqual(len(self.sim_messages()), 4, "the others requeued, sent")
 
     def test_batch_size_setting(self):
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 4)
