@@ -219,6 +219,25 @@ def _wait_for_go():
         time.sleep(0.01)
 
 
+def _states(env, body):
+    """Where the SMS with this body stand in Odoo (sent ones are deleted)."""
+    if not body:
+        return {}
+    env.cr.execute(
+        "SELECT state, COALESCE(failure_type, '') FROM sms_sms WHERE body = %s",
+        (body,),
+    )
+    found = [" ".join(filter(None, row)) for row in env.cr.fetchall()]
+    if _is_ours(env):
+        env.cr.execute(
+            "SELECT 'log ' || log.status FROM sms_log log JOIN sms_sms sms"
+            " ON sms.uuid = log.sms_uuid WHERE sms.body = %s",
+            (body,),
+        )
+        found += [row[0] for row in env.cr.fetchall()]
+    return {state: found.count(state) for state in sorted(set(found))}
+
+
 def drain(env):
     """Timed: Odoo's queue cron method, batch after batch, until nothing is
     due (as the cron runner calls it: commit, or roll back and go on)."""
@@ -254,6 +273,7 @@ def drain(env):
         rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         left=queue.search_count(due()),
         waiting=queue.search_count([("state", "=", "outgoing")]),
+        states=_states(env, _arg("tag")),
     )
 
 

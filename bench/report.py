@@ -111,11 +111,11 @@ def _exactly_once(r):
     print()
     print("What the simulator received (each To with each body):")
     print()
-    _row("body", "queued", "received (distinct To)", "duplicates")
-    _row("---", "---", "---", "---")
-    for body, expected, received, duplicates in r["exactly_once"]:
+    _row("body", "queued", "received (distinct To)", "duplicates", "left in Odoo")
+    _row("---", "---", "---", "---", "---")
+    for body, expected, received, duplicates, left in r["exactly_once"]:
         mark = "" if expected == received and not duplicates else " **≠**"
-        _row(body, expected, f"{received}{mark}", duplicates)
+        _row(body, expected, f"{received}{mark}", duplicates, left)
 
 
 def print_report(r, latency_ms, threads):

@@ -36,6 +36,10 @@ _IDLE_TIMEOUT = 60
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Listen backlog: clients open dozens of connections at once (requests in
+    # flight, lookups beside them); socketserver's 5 made the kernel drop
+    # connections that Twilio would have taken, and clients time out.
+    request_queue_size = 128
 
     def __init__(self, address, simulator):
         self.simulator = simulator
