@@ -177,7 +177,8 @@ class Run:
         open(os.path.join(control, "go"), "w").close()  # noqa: SIM115
         results = [bench.finish_step(process) for process in drainers]
         wall = max(r["ended"] for r in results) - min(r["started"] for r in results)
-        self.left[body] = results[-1]["states"]
+        # What stays is known when the last drainer stops.
+        self.left[body] = max(results, key=lambda r: r["ended"])["states"]
         counts = [
             count for (_to, text), count in bench.sim_counts().items() if text == body
         ]
