@@ -82,8 +82,11 @@ class Bench:
             f"--db_port={env['DB_PORT']}",
             f"--db_user={env['DB_USER']}",
             f"--db_password={env['DB_PASSWORD']}",
+            # One database and no --db-filter, as a single-database
+            # production server: Odoo then does not list the databases (a
+            # connection to "postgres") on every request without a session,
+            # which Twilio's callbacks are.
             f"--database={db}",
-            f"--db-filter=^{db}$",
             "--log-level=warn",
         ]
 

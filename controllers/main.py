@@ -39,7 +39,7 @@ def _warn(message):
 
 
 class SmsTwilioGatewayController(SmsTwilioController):
-    @route()
+    @route(save_session=False)
     def update_sms_status(
         self, uuid, SmsStatus=None, ErrorCode=None, ErrorMessage=None, **kwargs
     ):

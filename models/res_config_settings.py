@@ -122,7 +122,7 @@ class ResConfigSettings(models.TransientModel):
     sms_gateway_batch_size = fields.Integer(
         "SMS per batch",
         config_parameter="sms_twilio_gateway.batch_size",
-        default=100,
+        default=96,
         help="SMS decided and handed to Twilio per batch of the queue (1-1000).",
     )
 

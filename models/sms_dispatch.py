@@ -60,11 +60,12 @@ class SmsDispatch(models.AbstractModel):
         chunk in flight is left "to review"; the rest is requeued.
         """
         in_flight = self.env["sms.gateway.transport"]._in_flight()
-        for index, ids in enumerate(split_every(in_flight, sms.ids)):
-            self._dispatch_chunk(sms.browse(ids), unlink_sent, look_ahead=not index)
+        upcoming = {}  # company: facts of the next batch still to look up
+        for ids in split_every(in_flight, sms.ids):
+            self._dispatch_chunk(sms.browse(ids), unlink_sent, upcoming)
 
     @api.model
-    def _dispatch_chunk(self, sms, unlink_sent, look_ahead):
+    def _dispatch_chunk(self, sms, unlink_sent, upcoming):
         claimed = (
             sms.exists()
             .try_lock_for_update()
@@ -113,15 +114,15 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            upcoming = (
-                self._upcoming_lookups(company)
-                if look_ahead
-                else self.env["sms.number"]
-            )
+            if company not in upcoming:
+                upcoming[company] = self._upcoming_lookups(company)
+            # As many lookups as messages: both take the same rounds.
+            facts = upcoming[company][: len(company_sms)]
+            upcoming[company] -= facts
             results, looked = self.env["sms.gateway.transport"]._send_messages(
-                company, jobs, lookups=upcoming.mapped("number")
+                company, jobs, lookups=facts.mapped("number")
             )
-            lookups.append((upcoming, looked))
+            lookups.append((facts.with_env(self.env), looked))
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]

@@ -39,7 +39,9 @@ class SmsGatewayTransport(models.AbstractModel):
     def _client(self, company):
         """The company's SDK client, or the error that prevents making one."""
         try:
-            return company._gateway_twilio_client(pool_size=self._in_flight()), None
+            # Messages and lookups may be in flight side by side.
+            pool_size = 2 * self._in_flight()
+            return company._gateway_twilio_client(pool_size=pool_size), None
         except Exception as error:  # noqa: BLE001 - bad settings fail the calls
             return None, error
 

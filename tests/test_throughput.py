@@ -188,7 +188,7 @@ class TestThroughput(GatewayCase):
             self.run_queue()
         self.assertEqual(batches, [4, 4, 2])
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", "x")
-        self.assertEqual(self.env["sms.sms"]._gateway_batch_size(), 100, "default")
+        self.assertEqual(self.env["sms.sms"]._gateway_batch_size(), 96, "default")
 
     def test_queue_drainers_setting_wakes_them_all(self):
         """Settings → Queue drainers: extra drainer crons are active, and
@@ -237,6 +237,16 @@ class TestThroughput(GatewayCase):
         self.assertEqual(
             transport._in_flight(), sms_gateway_transport.DEFAULT_IN_FLIGHT
         )
+
+    def test_the_pool_holds_messages_and_lookups_in_flight(self):
+        """Lookups of the next batch run beside its messages: a pool of only
+        the requests in flight would open and drop connections."""
+        params = self.env["ir.config_parameter"]
+        params.set_param("sms_twilio_gateway.requests_in_flight", 20)
+        client, error = self.env["sms.gateway.transport"]._client(self.company)
+        self.assertIsNone(error)
+        adapter = client.http_client.session.get_adapter("https://api.twilio.com/")
+        self.assertEqual(adapter._pool_maxsize, 40)
 
     def test_a_preview_reads_each_number_once(self):
         """The confirmation of a list: each number parsed once; changing the
