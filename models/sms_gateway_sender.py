@@ -4,7 +4,7 @@
 from odoo import api, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
 
-from ..tools import pacing, phone_numbers
+from ..tools import pacing, phone_numbers, throughput
 
 
 class SmsGatewaySender(models.AbstractModel):
@@ -49,25 +49,41 @@ class SmsGatewaySender(models.AbstractModel):
         return {sms.id: sender(sms, verdicts[sms.id].e164) for sms in sms_records}
 
     @api.model
+    def _mps(self, company, senders):
+        """``{sender: segments per second}``: the Twilio number's or the
+        Messaging Service's own setting, else its kind's default."""
+        company_sudo = company.sudo()
+        configured = {
+            number.number: number.sms_mps
+            for number in company_sudo.sms_twilio_number_ids
+            if number.sms_mps
+        }
+        service_mps = company_sudo.sms_twilio_messaging_service_mps
+        return {
+            sender: throughput.segments_per_second(
+                sender,
+                service_mps
+                if phone_numbers.is_messaging_service_sid(sender)
+                else configured.get(sender, 0),
+            )
+            for sender in senders
+        }
+
+    @api.model
     def _pace(self, company, sms_records, senders, verdicts, now):
         """``{sms id: when}`` for the SMS their sender has no room for now
         (see ``tools.pacing``), in queue order."""
-        numbers = company.sudo().sms_twilio_number_ids
-        mps_of = {number.number: number.sms_mps for number in numbers if number.sms_mps}
-        service_mps = company.sudo().sms_twilio_messaging_service_mps
+        mps = self._mps(company, set(senders.values()))
         handed = self.env["sms.log"]._gateway_handed(
             company, set(senders.values()), now - pacing.HORIZON
         )
         waiting = {}
         for sender, sms in sms_records.grouped(lambda s: senders[s.id]).items():
-            mps = mps_of.get(sender) or pacing.default_mps(sender)
-            if service_mps and phone_numbers.is_messaging_service_sid(sender):
-                mps = service_mps
             accepted, next_at = pacing.pace(
                 handed.get(sender, 0),
                 now,
                 [verdicts[one.id].segments for one in sms],
-                mps,
+                mps[sender],
             )
             waiting.update(dict.fromkeys(sms[accepted:].ids, next_at))
         return waiting

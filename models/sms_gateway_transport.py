@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from odoo import api, models
 
 from ..tools import phone_numbers
+from .gateway_settings import count_setting
 
 _logger = logging.getLogger(__name__)
 
@@ -28,12 +29,9 @@ class SmsGatewayTransport(models.AbstractModel):
     @api.model
     def _in_flight(self):
         """How many requests to Twilio may run at once (a setting)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(IN_FLIGHT_PARAM)
-        try:
-            value = int(value or DEFAULT_IN_FLIGHT)
-        except ValueError:
-            value = DEFAULT_IN_FLIGHT
-        return min(max(value, 1), MAX_IN_FLIGHT)
+        return count_setting(
+            self.env, IN_FLIGHT_PARAM, DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT
+        )
 
     @api.model
     def _client(self, company):

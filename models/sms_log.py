@@ -32,6 +32,10 @@ STATUS_RANK = {
 }
 
 
+def _moves_forward(current, status):
+    return STATUS_RANK.get(status, 0) > STATUS_RANK.get(current, 0)
+
+
 class SmsLog(models.Model):
     """Durable log of every SMS in and out.
 
@@ -168,9 +172,7 @@ class SmsLog(models.Model):
 
     def _gateway_update_status(self, status, **values):
         """Move forward only; return the logs that actually changed."""
-        moved = self.filtered(
-            lambda log: STATUS_RANK.get(status, 0) > STATUS_RANK.get(log.status, 0)
-        )
+        moved = self.filtered(lambda log: _moves_forward(log.status, status))
         if moved:
             moved.write(dict(values, status=status))
         return moved
@@ -178,14 +180,6 @@ class SmsLog(models.Model):
     # ------------------------------------------------------------------
     # Twilio callbacks
     # ------------------------------------------------------------------
-
-    @api.model
-    def _gateway_outbound_for_uuid(self, uuid):
-        return self.sudo().search(
-            [("sms_uuid", "=", uuid), ("direction", "=", "outbound")],
-            order="id desc",
-            limit=1,
-        )
 
     @api.model
     def _gateway_callback_log(self, uuid):
@@ -240,7 +234,7 @@ class SmsLog(models.Model):
         """
         log = self
         log.ensure_one()
-        if STATUS_RANK.get(status, 0) <= STATUS_RANK.get(log.status, 0):
+        if not _moves_forward(log.status, status):
             return
         uuid = log.sms_uuid
         values = {}

@@ -26,6 +26,7 @@ from odoo.tools import SQL
 from ..tools import policy
 from .failure_types import DELIVERY_FAILURE_TYPES, GATEWAY_FAILURE_TYPES
 from .gateway_commit import commit_progress
+from .gateway_settings import count_setting
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
@@ -125,11 +126,9 @@ class SmsSms(models.Model):
     @api.model
     def _gateway_batch_size(self):
         """SMS decided and handed to Twilio per batch (a setting)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
-        try:
-            return min(max(int(value or DEFAULT_BATCH_SIZE), 1), MAX_BATCH_SIZE)
-        except ValueError:
-            return DEFAULT_BATCH_SIZE
+        return count_setting(
+            self.env, BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE
+        )
 
     def _get_send_batch_size(self):
         # Odoo's Twilio provider sends 10 at a time; the gateway's batches are

@@ -62,7 +62,7 @@ class SmsListSend(models.TransientModel):
             return False
         company = self.company_id or self.env.company
         sender = self.sender or self._usual_sender(company)
-        rate = throughput.segments_per_second(sender, self._configured_mps(sender))
+        rate = self.env["sms.gateway.sender"]._mps(company, [sender])[sender]
         now = fields.Datetime.now()
         start = max(self.scheduled_at or now, now)
         done = throughput.finish_time(start, releases, rate)
@@ -77,14 +77,6 @@ class SmsListSend(models.TransientModel):
                 "%(label)s; %(count)s wait for quiet hours", label=label, count=waiting
             )
         return label
-
-    def _configured_mps(self, sender):
-        """The sender's own throughput setting, 0 when it has none."""
-        company_sudo = (self.company_id or self.env.company).sudo()
-        if sender and sender == company_sudo.sms_twilio_messaging_service_sid:
-            return company_sudo.sms_twilio_messaging_service_mps
-        numbers = company_sudo.sms_twilio_number_ids
-        return numbers.filtered(lambda n: n.number == sender)[:1].sms_mps or 0
 
     @api.model
     def _usual_sender(self, company):
