@@ -43,8 +43,9 @@ class SmsTwilioGatewayController(SmsTwilioController):
     def update_sms_status(
         self, uuid, SmsStatus=None, ErrorCode=None, ErrorMessage=None, **kwargs
     ):
-        log, token = request.env["sms.log"].sudo()._gateway_callback_log(uuid)
-        if not log:
+        callbacks = request.env["sms.status.callback"].sudo()
+        callback = callbacks._lookup(uuid)
+        if not callback.log:
             # Not sent through the gateway: Odoo's own handling, which needs a
             # token to check the signature with (it would crash without one).
             company = (
@@ -63,10 +64,11 @@ class SmsTwilioGatewayController(SmsTwilioController):
                 **kwargs,
             )
         # The token of the company that sent it, even across Twilio accounts.
-        if not _signature_ok(token):
+        if not _signature_ok(callback.token):
             _warn("SMS status callback: bad or missing signature")
             return _forbidden()
-        log._gateway_apply_status(
+        callbacks._apply(
+            callback,
             SmsStatus,
             error_code=ErrorCode,
             error_message=ErrorMessage,

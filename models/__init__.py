@@ -31,6 +31,7 @@ from . import sms_consent
 from . import sms_inbox
 from . import sms_number
 from . import sms_sms
+from . import sms_status_callback
 from . import sms_thread
 from . import sms_tracker
 from . import sms_twilio_number

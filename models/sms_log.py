@@ -3,12 +3,9 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.addons.sms_twilio.controllers.controllers import TWILIO_TO_SMS_STATE
 from odoo.tools import SQL, create_index
 
-from ..tools import twilio_errors
 from .gateway_commit import commit_progress
-from .gateway_i18n import translate_marked
 
 _logger = logging.getLogger(__name__)
 
@@ -32,7 +29,7 @@ STATUS_RANK = {
 }
 
 
-def _moves_forward(current, status):
+def moves_forward(current, status):
     return STATUS_RANK.get(status, 0) > STATUS_RANK.get(current, 0)
 
 
@@ -172,121 +169,10 @@ class SmsLog(models.Model):
 
     def _gateway_update_status(self, status, **values):
         """Move forward only; return the logs that actually changed."""
-        moved = self.filtered(lambda log: _moves_forward(log.status, status))
+        moved = self.filtered(lambda log: moves_forward(log.status, status))
         if moved:
             moved.write(dict(values, status=status))
         return moved
-
-    # ------------------------------------------------------------------
-    # Twilio callbacks
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _gateway_callback_log(self, uuid):
-        """The log a status callback is about, locked, and the auth token of
-        its company (that signed it): one query, the callback's only lookup.
-
-        The lock serialises concurrent callbacks of one message, and waits for
-        a dispatch still storing Twilio's answer.
-
-        :return: ``(log, token)``; an empty log when it was not sent by the
-            gateway
-        """
-        self.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT log.id, company.sms_twilio_auth_token, log.status "
-                "FROM sms_log log "
-                "JOIN res_company company ON company.id = log.company_id "
-                "WHERE log.sms_uuid = %s AND log.direction = 'outbound' "
-                "ORDER BY log.id DESC LIMIT 1 FOR UPDATE OF log",
-                uuid,
-            )
-        )
-        if not rows:
-            return self.browse(), None
-        log_id, token, status = rows[0]
-        log = self.browse(log_id)
-        # What a callback reads before deciding whether anything changes.
-        self.env.cache.update(log, self._fields["status"], [status])
-        return log, token
-
-    @api.model
-    def _gateway_status_callback(
-        self, uuid, status, error_code=None, error_message=None, message_sid=None
-    ):
-        """Apply a Twilio status callback: idempotent, never backwards."""
-        log, _token = self._gateway_callback_log(uuid)
-        if not log:
-            return False
-        log._gateway_apply_status(status, error_code, error_message, message_sid)
-        return True
-
-    def _gateway_apply_status(
-        self, status, error_code=None, error_message=None, message_sid=None
-    ):
-        """Apply a status Twilio reported for this (locked) log.
-
-        Works after Odoo deleted the ``sms.sms`` row: the tracker is found by
-        the SMS UUID. The message's SID is kept when Twilio's answer to the
-        request was lost: Twilio did take the SMS. A status that does not move
-        the log forward (a retried or late callback) writes nothing.
-        """
-        log = self
-        log.ensure_one()
-        if not _moves_forward(log.status, status):
-            return
-        uuid = log.sms_uuid
-        values = {}
-        failed = status in ("undelivered", "failed")
-        described = None
-        if failed:
-            described = twilio_errors.describe(error_code, error_message)
-            values.update(
-                failure_type=described.failure_type,
-                error_code=described.code or 0,
-                error_reason=translate_marked(
-                    self.env,
-                    described.reason,
-                    code=described.code,
-                    message=error_message or "",
-                ),
-            )
-        if status in ("delivered", "undelivered", "failed"):
-            values["date_done"] = fields.Datetime.now()
-        if message_sid and not log.twilio_sid:
-            values["twilio_sid"] = message_sid
-        log.write(dict(values, status=status))
-        company = log.company_id
-        numbers = self.env["sms.number"]
-        if status == "delivered":
-            numbers._gateway_record_delivery_of(log.number)
-        elif failed:
-            numbers._gateway_get([log.number])._gateway_record_failure(
-                described.code, company.sms_auto_block_threshold
-            )
-            if described.blacklist:
-                self.env["phone.blacklist"].sudo()._add(
-                    [log.number],
-                    message=self.env._("Twilio reported that this number opted out."),
-                )
-                self.env["sms.consent"]._record(
-                    [log.number], "opt_out", "twilio_21610", company=company
-                )
-        tracker = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", uuid)])
-        if failed:
-            tracker._action_update_from_twilio_error(
-                status, str(error_code or ""), values["error_reason"]
-            )
-        elif status in TWILIO_TO_SMS_STATE:
-            tracker._action_update_from_sms_state(TWILIO_TO_SMS_STATE[status])
-        sms = self.env["sms.sms"].sudo().search([("uuid", "=", uuid)])
-        if not failed and sms.filtered(lambda s: s.failure_type == "sms_review"):
-            # Its fate was unknown: Twilio's word settles it, it was sent.
-            sms.write(
-                {"state": "pending", "failure_type": False, "gateway_reason": False}
-            )
-        sms.filtered(lambda s: not s.to_delete).to_delete = True
 
     @api.model
     def _cron_fetch_prices(self, limit=500):

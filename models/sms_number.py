@@ -57,7 +57,10 @@ class SmsNumber(models.Model):
     last_error_code = fields.Integer(readonly=True)
     blocked = fields.Boolean("Auto-blocked", index=True)
     blocked_date = fields.Datetime(readonly=True)
-    last_delivery_date = fields.Datetime(readonly=True)
+    last_delivery_date = fields.Datetime(
+        compute="_compute_last_delivery_date",
+        help="The last SMS delivered to this number or received from it.",
+    )
 
     _number_unique = models.Constraint("unique(number)", "Number facts are unique.")
 
@@ -161,29 +164,38 @@ class SmsNumber(models.Model):
                 )
             number.write(values)
 
+    def _compute_last_delivery_date(self):
+        # Read from the log, where every delivery is already written: a
+        # delivered callback writes nothing here unless failures need reset.
+        self.env["sms.log"].flush_model(["number", "direction", "status", "date_done"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT number, MAX(CASE WHEN direction = 'inbound' "
+                "THEN create_date ELSE date_done END) FROM sms_log "
+                "WHERE number = ANY(%s) "
+                "AND (direction = 'inbound' OR status = 'delivered') GROUP BY number",
+                self.mapped("number"),
+            )
+        )
+        last = dict(rows)
+        for number in self:
+            number.last_delivery_date = last.get(number.number)
+
     @api.model
     def _gateway_record_delivery_of(self, number):
         """A delivery (or a reply) proves the number works: its failures are
-        reset. One statement, no read: every delivered callback comes here."""
-        self.flush_model()
-        now = fields.Datetime.now()
+        reset. One statement, no read."""
+        self.flush_model(["consecutive_failures"])
         self.env.cr.execute(
             SQL(
-                "INSERT INTO sms_number (number, consecutive_failures, "
-                "last_error_code, last_delivery_date, create_date, write_date, "
-                "create_uid, write_uid) VALUES (%s, 0, 0, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (number) DO UPDATE SET consecutive_failures = 0, "
-                "last_delivery_date = EXCLUDED.last_delivery_date, "
-                "write_date = EXCLUDED.write_date, write_uid = EXCLUDED.write_uid",
+                "UPDATE sms_number SET consecutive_failures = 0, write_date = %s, "
+                "write_uid = %s WHERE number = %s AND consecutive_failures > 0",
+                fields.Datetime.now(),
+                self.env.uid,
                 number,
-                now,
-                now,
-                now,
-                self.env.uid,
-                self.env.uid,
             )
         )
-        self.invalidate_model(["consecutive_failures", "last_delivery_date"])
+        self.invalidate_model(["consecutive_failures"])
 
     def _gateway_record_failure(self, error_code, threshold):
         """Count a carrier failure; block the number past the threshold."""

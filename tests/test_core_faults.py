@@ -119,7 +119,7 @@ class TestCoreFaults(GatewayCase):
         sms._gateway_claim(self.company, verdicts, True)
         sms.gateway_log_id.handed = True
         self.env.cr.postcommit.clear()  # died before storing Twilio's answer
-        self.env["sms.log"]._gateway_status_callback(
+        self.env["sms.status.callback"]._receive(
             sms.uuid, "delivered", message_sid="SM" + "1" * 32
         )
         self.env.flush_all()
@@ -141,7 +141,7 @@ class TestCoreFaults(GatewayCase):
         message = self.send_to_partner(self.partner, "answer lost")
         sms = self.sms_of(message)
         self.assertEqual(sms.failure_type, "sms_review")
-        self.env["sms.log"]._gateway_status_callback(
+        self.env["sms.status.callback"]._receive(
             sms.uuid, "delivered", message_sid="SM" + "2" * 32
         )
         self.assertEqual((sms.state, sms.failure_type), ("pending", False))

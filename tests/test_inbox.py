@@ -100,7 +100,7 @@ class TestInbox(GatewayCase):
         # Twilio refuses a number that opted out with them (error 21610).
         self.send_to_partner(self.partner, "Your order is ready")
         uuid = self.last_log(PAULA).sms_uuid
-        self.env["sms.log"].sudo()._gateway_status_callback(
+        self.env["sms.status.callback"].sudo()._receive(
             uuid, "failed", error_code="21610", error_message="Unsubscribed recipient"
         )
         # A manager opts the number back in, with a reason.

@@ -290,10 +290,44 @@ class TestCallbackWork(GatewayHttpCase):
         log_class = type(self.env["sms.log"])
         with patch.object(log_class, "write", autospec=True) as write:
             # Twilio retries a callback it thinks was lost; a late "sent".
-            self.env["sms.log"]._gateway_status_callback(log.sms_uuid, "delivered")
-            self.env["sms.log"]._gateway_status_callback(log.sms_uuid, "sent")
+            self.env["sms.status.callback"]._receive(log.sms_uuid, "delivered")
+            self.env["sms.status.callback"]._receive(log.sms_uuid, "sent")
         write.assert_not_called()
         self.assertEqual(log.status, "delivered")
+
+    def test_a_signed_callback_reads_what_it_changes_once(self):
+        mailing = _mailing(
+            self.env, "One read", [{"name": "R", "mobile": "+32470880001"}]
+        )
+        mailing.action_put_in_queue()
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        self.run_queue()
+        log = self.env["sms.log"].search([("mailing_id", "=", mailing.id)])
+        self.sim_advance(log.twilio_sid)
+        self.assertEqual(log.status, "sent")
+        reads = []
+        execute = sql_db.Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=True):
+            text = getattr(query, "code", query)
+            if text.lstrip().startswith(("SELECT", "WITH")) and any(
+                f'"{table}"' in text or f" {table} " in text
+                for table in (
+                    "sms_log", "sms_sms", "sms_tracker", "mailing_trace",
+                    "mailing_mailing", "mail_notification", "sms_number",
+                )
+            ):  # fmt: skip
+                reads.append(text)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(sql_db.Cursor, "execute", spy):
+            self.sim_advance(log.twilio_sid)  # delivered, signed, over HTTP
+
+        self.assertEqual(len(reads), 1, "one lookup:\n" + "\n".join(reads))
+        self.assertEqual(log.status, "delivered")
+        self.assertEqual(mailing.mailing_trace_ids.trace_status, "sent")
+        statuses = [c["status_code"] for c in self.sim.callback_log]
+        self.assertEqual(statuses[-1], 200)
 
 
 @tagged("post_install", "-at_install")
