@@ -60,12 +60,12 @@ class SmsDispatch(models.AbstractModel):
         chunk in flight is left "to review"; the rest is requeued.
         """
         in_flight = self.env["sms.gateway.transport"]._in_flight()
-        upcoming = {}  # company: facts of the next batch still to look up
+        looked_up = set()  # companies whose next batch is being looked up
         for ids in split_every(in_flight, sms.ids):
-            self._dispatch_chunk(sms.browse(ids), unlink_sent, upcoming)
+            self._dispatch_chunk(sms.browse(ids), unlink_sent, looked_up)
 
     @api.model
-    def _dispatch_chunk(self, sms, unlink_sent, upcoming):
+    def _dispatch_chunk(self, sms, unlink_sent, looked_up):
         claimed = (
             sms.exists()
             .try_lock_for_update()
@@ -114,15 +114,17 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            if company not in upcoming:
-                upcoming[company] = self._upcoming_lookups(company)
-            # As many lookups as messages: both take the same rounds.
-            facts = upcoming[company][: len(company_sms)]
-            upcoming[company] -= facts
+            # The next batch's numbers, in batch queries beside the first
+            # chunk: one round of requests, as each chunk takes.
+            facts = self.env["sms.number"]
+            if company not in looked_up:
+                looked_up.add(company)
+                facts = self._upcoming_lookups(company)
             results, looked = self.env["sms.gateway.transport"]._send_messages(
                 company, jobs, lookups=facts.mapped("number")
             )
-            lookups.append((facts.with_env(self.env), looked))
+            if facts:
+                lookups.append((facts.with_env(self.env), looked))
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
@@ -153,8 +155,8 @@ class SmsDispatch(models.AbstractModel):
     @api.model
     def _upcoming_lookups(self, company):
         """Facts of the numbers the next batch goes to that need a lookup at
-        their first send: looked up while this batch is being sent, so that
-        deciding the next one waits for none."""
+        their first send: looked up while this batch's first chunk is sent, so
+        that deciding the next one waits for none."""
         if company.sms_lookup_policy != "first_send":
             return self.env["sms.number"]
         queue = self.env["sms.sms"]

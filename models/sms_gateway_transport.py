@@ -10,7 +10,10 @@ one pool of at least as many connections.
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from twilio.rest.lookups.v2.query import QueryList
+
 from odoo import api, models
+from odoo.tools import split_every
 
 from ..tools import phone_numbers
 from .gateway_settings import count_setting
@@ -20,6 +23,9 @@ _logger = logging.getLogger(__name__)
 IN_FLIGHT_PARAM = "sms_twilio_gateway.requests_in_flight"
 DEFAULT_IN_FLIGHT = 32
 MAX_IN_FLIGHT = 64
+# Twilio Lookup's batch query takes at most 100 numbers a request.
+LOOKUP_BATCH_SIZE = 100
+LOOKUP_FIELDS = ["line_type_intelligence"]
 
 
 class SmsGatewayTransport(models.AbstractModel):
@@ -45,13 +51,13 @@ class SmsGatewayTransport(models.AbstractModel):
 
     @api.model
     def _send_messages(self, company, jobs, lookups=()):
-        """``messages.create`` for each job; meanwhile, on Lookup's own
-        requests in flight, the line type of ``lookups`` (the numbers the
+        """``messages.create`` for each job; meanwhile, in Lookup batch
+        queries beside them, the line type of ``lookups`` (the numbers the
         next SMS go to), so that looking up never slows sending.
 
         :param jobs: ``{key: {"to", "body", "sender", "status_callback"}}``
         :return: ``({key: ("ok", message) | ("error", exception)},
-            {number: ("ok", phone number) | ("error", exception)})``
+            {number: see _lookup_numbers})``
         """
         client, error = self._client(company)
         if error:
@@ -75,30 +81,63 @@ class SmsGatewayTransport(models.AbstractModel):
         if not lookups:
             return _in_parallel(create, jobs, in_flight), {}
         with ThreadPoolExecutor(max_workers=1) as side:
-            looked = side.submit(
-                _in_parallel,
-                lambda number: _look_up(client, number),
-                {number: number for number in lookups},
-                in_flight,
-            )
+            looked = side.submit(_query, client, lookups, in_flight)
             results = _in_parallel(create, jobs, in_flight)
-            return results, looked.result()
+            return results, self._lookup_results(looked.result())
 
     @api.model
     def _lookup_numbers(self, company, numbers):
-        """Lookup v2 line type intelligence of each number.
+        """Lookup v2 line type intelligence of each number, by batch queries
+        of at most ``LOOKUP_BATCH_SIZE`` numbers side by side.
 
-        :return: ``{number: ("ok", phone number instance) | ("error", error)}``
+        :return: ``{number: ("ok", {"line_type", "carrier_name",
+            "country_code", "valid", "validation_errors"}) | ("error", error)}``:
+            a failed request fails its numbers, a number Twilio could not look
+            up fails alone
         """
         client, error = self._client(company)
         if error:
             return dict.fromkeys(numbers, ("error", error))
+        return self._lookup_results(_query(client, numbers, self._in_flight()))
 
-        return _in_parallel(
-            lambda number: _look_up(client, number),
-            {number: number for number in numbers},
-            self._in_flight(),
-        )
+    @api.model
+    def _lookup_results(self, answers):
+        """Each number's result from ``_query``'s answers, in the caller's
+        thread (errors are worded with its environment's language)."""
+        results = {}
+        for chunk, (outcome, answer) in answers.items():
+            if outcome == "error":
+                results.update(dict.fromkeys(chunk, (outcome, answer)))
+                continue
+            items = {item.get("correlation_id"): item for item in answer or ()}
+            for number in chunk:
+                item = items.get(number)
+                if not item:
+                    results[number] = (
+                        "error",
+                        self.env._("Twilio's answer left this number out."),
+                    )
+                elif code := item.get("twilio_error_code"):
+                    results[number] = (
+                        "error",
+                        self.env._(
+                            "Twilio could not look this number up (error %(code)s).",
+                            code=code,
+                        ),
+                    )
+                else:
+                    info = item.get("line_type_intelligence") or {}
+                    results[number] = (
+                        "ok",
+                        {
+                            "line_type": info.get("type"),
+                            "carrier_name": info.get("carrier_name"),
+                            "country_code": item.get("country_code"),
+                            "valid": bool(item.get("valid")),
+                            "validation_errors": item.get("validation_errors") or [],
+                        },
+                    )
+        return results
 
     @api.model
     def _fetch_messages(self, company, sids):
@@ -113,10 +152,30 @@ class SmsGatewayTransport(models.AbstractModel):
         )
 
 
-def _look_up(client, number):
-    return client.lookups.v2.phone_numbers(number).fetch(
-        fields="line_type_intelligence"
-    )
+def _query(client, numbers, in_flight):
+    """Lookup's batch queries of ``numbers``, ``in_flight`` at a time.
+
+    :return: ``{chunk of numbers: ("ok", answer items) | ("error", error)}``
+    """
+
+    def query(chunk):
+        request = QueryList.LookupRequest(
+            {
+                "phone_numbers": [
+                    # The number is its own correlation id: unique in a chunk.
+                    {
+                        "phone_number": number,
+                        "correlation_id": number,
+                        "fields": LOOKUP_FIELDS,
+                    }
+                    for number in chunk
+                ]
+            }
+        )
+        return client.lookups.v2.query.create(lookup_request=request).phone_numbers
+
+    chunks = split_every(LOOKUP_BATCH_SIZE, dict.fromkeys(numbers))
+    return _in_parallel(query, {chunk: chunk for chunk in chunks}, in_flight)
 
 
 def _in_parallel(call, jobs, in_flight):

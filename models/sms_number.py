@@ -142,7 +142,8 @@ class SmsNumber(models.Model):
         self._gateway_store_lookups(results)
 
     def _gateway_store_lookups(self, results):
-        """Store Twilio Lookup's answers ``{number: (outcome, result)}``."""
+        """Store Twilio Lookup's answers ``{number: (outcome, result)}``
+        (see ``sms.gateway.transport._lookup_numbers``)."""
         for number in self:
             values = {"lookup_date": fields.Datetime.now(), "lookup_requested": False}
             outcome, result = results[number.number]
@@ -150,16 +151,14 @@ class SmsNumber(models.Model):
                 _logger.info("SMS lookup of number facts %s failed", number.id)
                 values["lookup_error"] = str(result)[:200]
             else:
-                info = result.line_type_intelligence or {}
+                line_type = result["line_type"]
                 values.update(
-                    line_type=info.get("type")
-                    if info.get("type") in dict(LINE_TYPES)
-                    else "unknown",
-                    carrier_name=info.get("carrier_name"),
-                    country_code=result.country_code,
+                    line_type=line_type if line_type in dict(LINE_TYPES) else "unknown",
+                    carrier_name=result["carrier_name"],
+                    country_code=result["country_code"],
                     lookup_error=False
-                    if result.valid
-                    else ", ".join(result.validation_errors or [])
+                    if result["valid"]
+                    else ", ".join(result["validation_errors"])
                     or self.env._("Invalid number"),
                 )
             number.write(values)

@@ -19,6 +19,7 @@ from . import test_journeys
 from . import test_core_faults
 from . import test_guard_concurrency
 from . import test_throughput
+from . import test_lookup_batches
 from . import test_inbox
 from . import test_inbox_ui
 from . import test_destination_rules

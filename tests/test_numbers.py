@@ -9,11 +9,6 @@ from .common import GatewayCase
 
 @tagged("post_install", "-at_install")
 class TestLineTypeLookup(GatewayCase):
-    def lookups(self):
-        return [
-            r for r in self.sim.requests if r["path"].startswith("/v2/PhoneNumbers")
-        ]
-
     def test_intake_is_batched_and_cached(self):
         self.company.sms_lookup_policy = "intake"
         self.sim.set_line_type("+3222000001", "landline")
@@ -21,14 +16,19 @@ class TestLineTypeLookup(GatewayCase):
             [{"name": f"Batch {i}", "phone": f"+3247010{i:04d}"} for i in range(40)]
             + [{"name": "Desk", "phone": "+3222000001"}]
         )
-        self.assertEqual(self.lookups(), [], "no request while creating contacts")
+        self.assertEqual(
+            self.sim.lookup_request_count(), 0, "no request while creating contacts"
+        )
         facts = self.env["sms.number"].search(
             [("number", "in", partners.mapped("phone_sanitized"))]
         )
         self.assertEqual(len(facts), 41)
         self.assertTrue(all(facts.mapped("lookup_requested")))
         self.run_cron("sms_twilio_gateway.ir_cron_sms_number_lookup")
-        self.assertEqual(len(self.lookups()), 41, "each number looked up once")
+        self.assertEqual(
+            [self.sim.lookup_count(n) for n in facts.mapped("number")], [1] * 41
+        )
+        self.assertEqual(self.sim.lookup_batches, [41], "in one request")
         desk = facts.filtered(lambda f: f.number == "+3222000001")
         self.assertEqual(desk.line_type, "landline")
         self.assertEqual(set((facts - desk).mapped("line_type")), {"mobile"})
@@ -36,7 +36,7 @@ class TestLineTypeLookup(GatewayCase):
         self.env["res.partner"].create({"name": "Again", "phone": "+3222000001"})
         self.env["mailing.contact"].create({"name": "Again", "mobile": "+32470100001"})
         self.run_cron("sms_twilio_gateway.ir_cron_sms_number_lookup")
-        self.assertEqual(len(self.lookups()), 41)
+        self.assertEqual(self.sim.lookup_batches, [41], "nothing new looked up")
         # And the gateway refuses the landline without asking Twilio again.
         desk_partner = partners[-1]
         message = desk_partner._message_sms("hello desk", partner_ids=desk_partner.ids)
@@ -96,7 +96,7 @@ class TestLineTypeLookup(GatewayCase):
         self.env["res.partner"].create({"name": "Quiet", "phone": "+32470100099"})
         self.partner._message_sms("no lookup")
         self.commit()
-        self.assertEqual(self.lookups(), [])
+        self.assertEqual(self.sim.lookup_request_count(), 0)
 
 
 @tagged("post_install", "-at_install")

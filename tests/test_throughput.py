@@ -127,6 +127,8 @@ class TestThroughput(GatewayCase):
             self.run_queue()
         self.assertEqual(sorted(alone), numbers[:2], "only the first batch waits")
         self.assertEqual([self.sim.lookup_count(n) for n in numbers], [1, 1, 1, 1])
+        self.assertEqual(self.sim.lookup_batches, [2, 2], "a request per batch")
+        self.assertEqual(self.sim.lookup_request_count(), 2)
         self.assertEqual(
             sorted(m["to"] for m in self.sim_messages()), numbers[:3], "no landline"
         )

@@ -4,7 +4,6 @@ call, its JSON checked against Twilio's OpenAPI schemas (``oai/``)."""
 
 import base64
 import concurrent.futures
-import functools
 import json
 import socket
 import subprocess
@@ -17,11 +16,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 import requests
-import yaml
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from tools.tests.oai_schemas import (
+    assert_matches,
+    error_schema,
+    load_spec,
+    lookup_schema,
+    message_schema,
+    response_examples,
+)
 from tools.twilio_client import get_client
 from tools.twilio_simulator import (
     DEFAULT_ACCOUNT_SID,
@@ -32,7 +38,6 @@ from tools.twilio_simulator import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-OAI = REPO / "tools" / "twilio_simulator" / "oai"
 AUTH = (DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
 MESSAGES = f"/2010-04-01/Accounts/{DEFAULT_ACCOUNT_SID}/Messages.json"
 SENDER = "+15005550006"  # Twilio's magic valid From
@@ -52,123 +57,13 @@ STATUS_CALLBACK_KEYS = {
 }
 
 
-# ---------------------------------------------------------------- OAI schemas
-
-
-@functools.cache
-def _spec(name):
-    with open(OAI / name, encoding="utf-8") as file:
-        return yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def _null_paths(examples):
-    """Dotted paths that Twilio's own examples show as null."""
-    paths = set()
-
-    def walk(value, path):
-        if value is None:
-            paths.add(path)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, f"{path}.{key}" if path else key)
-
-    for example in examples:
-        walk(example, "")
-    return paths
-
-
-def _to_json_schema(node, components, null_paths=frozenset(), path=""):
-    """OpenAPI 3.0 schema -> JSON schema: ``$ref`` inlined, ``nullable`` as null.
-
-    Twilio's spec leaves some fields non-nullable that its own examples return
-    as null (packages not requested, ``error_code`` without error); those
-    paths (``null_paths``) accept null too.
-    """
-    if "$ref" in node:
-        target = components[node["$ref"].rsplit("/", 1)[1]]
-        result = _to_json_schema(target, components, null_paths, path)
-    else:
-        result = {}
-        for key, value in node.items():
-            if key == "properties":
-                result[key] = {
-                    name: _to_json_schema(
-                        sub, components, null_paths, f"{path}.{name}" if path else name
-                    )
-                    for name, sub in value.items()
-                }
-            elif key == "items":
-                result[key] = _to_json_schema(value, components, null_paths, path)
-            elif key in ("type", "enum", "pattern", "minLength", "maxLength"):
-                result[key] = value
-    if node.get("nullable") or (path and path in null_paths):
-        result = {"anyOf": [result, {"type": "null"}]}
-    return result
-
-
-def _response_examples(spec, path, method, status):
-    content = spec["paths"][path][method]["responses"][status]["content"]
-    examples = content["application/json"].get("examples", {})
-    return [example["value"] for example in examples.values()]
-
-
-@functools.cache
-def message_schema():
-    spec = _spec("twilio_api_v2010.yaml")
-    components = spec["components"]["schemas"]
-    return _to_json_schema(components["api.v2010.account.message"], components)
-
-
-@functools.cache
-def lookup_schema():
-    spec = _spec("twilio_lookups_v2.yaml")
-    components = spec["components"]["schemas"]
-    # Named ``lookups.v2.phone_number`` in older specs, ``LookupResponse`` since.
-    name = (
-        "lookups.v2.phone_number"
-        if "lookups.v2.phone_number" in components
-        else "LookupResponse"
-    )
-    examples = _response_examples(spec, "/v2/PhoneNumbers/{PhoneNumber}", "get", "200")
-    return _to_json_schema(components[name], components, _null_paths(examples))
-
-
-@functools.cache
-def error_schema():
-    """Twilio's error body, as its spec describes it inline on error responses."""
-    spec = _spec("twilio_lookups_v2.yaml")
-    for operations in spec["paths"].values():
-        for method in ("get", "post", "put", "delete"):
-            operation = operations.get(method) or {}
-            for status, response in (operation.get("responses") or {}).items():
-                schema = (
-                    response.get("content", {})
-                    .get("application/json", {})
-                    .get("schema")
-                )
-                keys = set((schema or {}).get("properties", {}))
-                if status.startswith("4") and keys == {
-                    "code",
-                    "message",
-                    "more_info",
-                    "status",
-                }:
-                    return _to_json_schema(schema, spec["components"]["schemas"])
-    raise AssertionError("no error schema in the spec")
-
-
-def assert_matches(instance, schema):
-    jsonschema.validate(instance, schema)
-    assert set(instance) == set(schema.get("properties", instance)), "keys differ"
-
-
 def test_schema_converter_accepts_twilios_own_examples():
-    spec = _spec("twilio_api_v2010.yaml")
+    spec = load_spec("twilio_api_v2010.yaml")
     path = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
-    for example in _response_examples(spec, path, "post", "201"):
+    for example in response_examples(spec, path, "post", "201"):
         jsonschema.validate(example, message_schema())
-    spec = _spec("twilio_lookups_v2.yaml")
-    for example in _response_examples(
+    spec = load_spec("twilio_lookups_v2.yaml")
+    for example in response_examples(
         spec, "/v2/PhoneNumbers/{PhoneNumber}", "get", "200"
     ):
         jsonschema.validate(example, lookup_schema())
@@ -505,63 +400,6 @@ def test_callback_retries_server_errors_only(twilio_sdk, twilio_sim, webhook_rec
     simulator.advance(simulator.list_messages()[0]["sid"])
     assert simulator.wait_callbacks(5)
     assert len(webhook_receiver.requests) == 4
-
-
-# -------------------------------------------------------------------- lookup
-
-
-def test_lookup_line_types(twilio_sim, twilio_sdk):
-    def lookup(number, **kwargs):
-        return twilio_sdk.lookups.v2.phone_numbers(number).fetch(
-            fields="line_type_intelligence", **kwargs
-        )
-
-    landline = lookup(LANDLINE_BE)
-    assert landline.valid and landline.line_type_intelligence["type"] == "landline"
-    assert landline.country_code == "BE" and landline.calling_country_code == "32"
-    assert landline.national_format == "02 234 56 78"
-    mobile = lookup(MOBILE_BE)
-    assert mobile.line_type_intelligence["type"] == "mobile"
-    assert mobile.line_type_intelligence["carrier_name"]
-    assert lookup("+18005550199").line_type_intelligence["type"] == "tollFree"
-    assert lookup("0470 12 34 56", country_code="BE").phone_number == MOBILE_BE
-
-    twilio_sim.simulator.set_line_type(MOBILE_BE, "landline", "Old Telco")
-    overridden = lookup(MOBILE_BE).line_type_intelligence
-    assert (overridden["type"], overridden["carrier_name"]) == ("landline", "Old Telco")
-
-    invalid = lookup("+3212")
-    assert invalid.valid is False and invalid.line_type_intelligence is None
-    assert invalid.validation_errors and invalid.national_format is None
-    assert lookup("+32471").validation_errors == ["TOO_SHORT"]
-    assert lookup("+15555555555").validation_errors == ["INVALID_BUT_POSSIBLE"]
-
-    basic = twilio_sdk.lookups.v2.phone_numbers(MOBILE_BE).fetch()
-    assert basic.valid and basic.line_type_intelligence is None
-
-    assert twilio_sim.simulator.lookup_count(MOBILE_BE) == 4
-    assert twilio_sim.simulator.lookup_count(LANDLINE_BE) == 1
-    assert twilio_sim.simulator.lookup_count("+3299999999") == 0
-
-
-def test_lookup_json_matches_the_openapi_schema(twilio_sim):
-    for number in (MOBILE_BE, LANDLINE_BE, "+3212", "abc"):
-        response = requests.get(
-            f"{twilio_sim.url}/v2/PhoneNumbers/{number}",
-            params={"Fields": "line_type_intelligence"},
-            auth=AUTH,
-            timeout=5,
-        )
-        assert response.status_code == 200
-        assert_matches(response.json(), lookup_schema())
-    assert response.json()["validation_errors"] == ["NOT_A_NUMBER"]
-
-
-def test_sdk_hosts_are_recorded(twilio_sim, twilio_sdk):
-    twilio_sdk.messages.create(to=MOBILE_BE, from_=SENDER, body="x")
-    twilio_sdk.lookups.v2.phone_numbers(MOBILE_BE).fetch()
-    hosts = [request["host"] for request in twilio_sim.simulator.requests]
-    assert hosts == ["api.twilio.com", "lookups.twilio.com"]
 
 
 # -------------------------------------------------------- faults and latency

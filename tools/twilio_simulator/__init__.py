@@ -2,8 +2,9 @@
 """A small Twilio for tests, benchmarks and the sandbox.
 
 Speaks the parts of Twilio's REST API the addon uses (Messages create/fetch,
-Lookup v2) with Twilio's documented semantics, sends signed status callbacks
-and inbound SMS, and takes orders on ``/_sim/``. Shapes follow ``oai/``.
+Lookup v2, one number or a batch query) with Twilio's documented semantics,
+sends signed status callbacks and inbound SMS, and takes orders on
+``/_sim/``. Shapes follow ``oai/``.
 
     server = SimulatorServer(simulator=Simulator(auto_progress=False)).start()
     client = tools.twilio_client.get_client(DEFAULT_ACCOUNT_SID,

@@ -22,12 +22,11 @@ from decimal import Decimal
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-import phonenumbers
-
 from ..segments import count_segments
 from ..twilio_client import SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN
 from . import phones
 from .errors import DEFAULT_DELIVERY_ERROR, TwilioError, delivery_error_message
+from .lookups import LookupMixin
 from .webhooks import WebhookSender, post_form
 
 _logger = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ _logger = logging.getLogger(__name__)
 DEFAULT_ACCOUNT_SID = SANDBOX_ACCOUNT_SID
 DEFAULT_AUTH_TOKEN = SANDBOX_AUTH_TOKEN
 API_VERSION = "2010-04-01"
-LOOKUP_BASE_URL = "https://lookups.twilio.com/v2/PhoneNumbers/"
 MAX_BODY_LENGTH = 1600
 
 ACCOUNT_SID_RE = re.compile(r"^AC[0-9A-Za-z]{32}$")
@@ -68,7 +66,7 @@ def _new_sid(prefix):
     return prefix + uuid.uuid4().hex
 
 
-class Simulator:
+class Simulator(LookupMixin):
     """A small Twilio: Messages, Lookup v2, status callbacks, inbound SMS.
 
     :param accounts: ``{account_sid: auth_token}``; the sandbox account
@@ -131,10 +129,9 @@ class Simulator:
     def _reset_state(self):
         self.messages = {}  # sid -> record, in creation order
         self.fates = {}  # number or "prefix*" -> (status, error_code)
-        self.line_types = {}  # E.164 -> {"type": ..., "carrier_name": ...}
-        self.lookups = collections.Counter()  # E.164 -> lookups served
         self.faults = collections.deque()
         self.requests = collections.deque(maxlen=1000)
+        self._reset_lookups()
 
     # ------------------------------------------------------------ accounts
 
@@ -453,68 +450,6 @@ class Simulator:
                     if number.startswith(rule[:-1]):
                         return self.fates[rule]
         return fate or ("delivered", None)
-
-    # ------------------------------------------------------------- lookups
-
-    def set_line_type(self, number, line_type, carrier_name=None):
-        """Override the line type Lookup reports for ``number``."""
-        if line_type not in phones.TWILIO_LINE_TYPES:
-            raise ValueError(f"Unknown line type {line_type!r}")
-        with self._lock:
-            self.line_types[phones.key(number)] = {
-                "type": line_type,
-                "carrier_name": carrier_name,
-            }
-
-    def lookup(self, phone_number, fields="", country_code=None):
-        """Lookup v2 ``GET /v2/PhoneNumbers/{phone_number}`` payload."""
-        wanted = {field.strip() for field in (fields or "").split(",")}
-        parsed, errors = phones.validation(phone_number, country_code or "US")
-        valid = not errors
-        number = phones.e164(parsed) if parsed is not None else phone_number
-        with self._lock:
-            self.lookups[number] += 1
-            override = self.line_types.get(number)
-        line_type = None
-        if valid and "line_type_intelligence" in wanted:
-            kind = (override or {}).get("type") or phones.line_type(parsed)
-            carrier = (override or {}).get("carrier_name")
-            line_type = {
-                "carrier_name": carrier or phones.carrier_name(parsed, kind),
-                "error_code": None,
-                "mobile_country_code": phones.TEST_MCC,
-                "mobile_network_code": phones.TEST_MNC,
-                "type": kind,
-            }
-        national = phonenumbers.PhoneNumberFormat.NATIONAL
-        return {
-            "calling_country_code": str(parsed.country_code) if valid else None,
-            "country_code": phonenumbers.region_code_for_number(parsed)
-            if valid
-            else None,
-            "phone_number": number,
-            "national_format": phonenumbers.format_number(parsed, national)
-            if valid
-            else None,
-            "valid": valid,
-            "validation_errors": errors,
-            "caller_name": None,
-            "sim_swap": None,
-            "call_forwarding": None,
-            "line_status": None,
-            "line_type_intelligence": line_type,
-            "identity_match": None,
-            "reassigned_number": None,
-            "sms_pumping_risk": None,
-            "phone_number_quality_score": None,
-            "pre_fill": None,
-            "url": LOOKUP_BASE_URL + number,
-        }
-
-    def lookup_count(self, number):
-        """How many lookups of ``number`` were served."""
-        with self._lock:
-            return self.lookups[phones.key(number)]
 
     # -------------------------------------------------- faults and latency
 

@@ -6,6 +6,7 @@
 ERRORS = {
     20003: (401, "Authenticate"),
     20404: (404, "The requested resource {path} was not found"),
+    20422: (400, "Invalid parameter: {detail}"),
     20429: (429, "Too Many Requests"),
     20500: (500, "An internal server error has occurred"),
     20503: (503, "Service is unavailable. Please try again"),

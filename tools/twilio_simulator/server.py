@@ -26,6 +26,7 @@ _MESSAGE = re.compile(
     rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)/Messages/(?P<sid>[^/]+)\.json$"
 )
 _LOOKUP = re.compile(r"^/v2/PhoneNumbers/(?P<number>[^/]+)$")
+_BATCH_LOOKUP = "/v2/batch/query"
 _SIM_MESSAGE = re.compile(r"^/_sim/messages/(?P<sid>[^/]+)$")
 _SIM_ADVANCE = re.compile(r"^/_sim/messages/(?P<sid>[^/]+)/advance$")
 
@@ -171,6 +172,10 @@ class _Handler(BaseHTTPRequestHandler):
         scope = "lookup" if path.startswith("/v2/") else scope
         host = self.headers.get(SANDBOX_HOST_HEADER) or self.headers.get("Host")
         simulator.record_request(method, path, host, list(self.client_address[:2]))
+        if path == _BATCH_LOOKUP or _LOOKUP.match(path):
+            simulator.count_lookup_request(
+                "batch" if path == _BATCH_LOOKUP else "single"
+            )
         if simulator.latency_ms:
             self.server.stopping.wait(simulator.latency_ms / 1000)
         fault = simulator.take_fault(scope) if scope else None
@@ -207,6 +212,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send_json(
                     200, simulator.lookup(match["number"], fields, country)
                 )
+        elif path == _BATCH_LOOKUP and method == "POST":
+            try:
+                request = self._json()
+            except ValueError:
+                raise TwilioError(20422, detail="the body is not JSON") from None
+            return self._send_json(200, simulator.batch_lookup(request))
         raise TwilioError(20404, path=path)
 
     @staticmethod
@@ -261,7 +272,16 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return self._send_json(200, {"ok": True})
         elif route == ("GET", "/_sim/lookups"):
-            return self._send_json(200, {"lookups": dict(simulator.lookups)})
+            payload = {
+                "lookups": dict(simulator.lookups),
+                "requests": dict(simulator.lookup_requests),
+                "batches": list(simulator.lookup_batches),
+            }
+            return self._send_json(200, payload)
+        elif route == ("POST", "/_sim/lookup_errors"):
+            data = self._json()
+            simulator.set_lookup_error(data["number"], data["error_code"])
+            return self._send_json(200, {"ok": True})
         elif route == ("GET", "/_sim/faults"):
             return self._send_json(200, {"faults": list(simulator.faults)})
         elif route == ("POST", "/_sim/faults"):
