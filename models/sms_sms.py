@@ -42,8 +42,6 @@ class SmsSms(models.Model):
     failure_type = fields.Selection(
         selection_add=GATEWAY_FAILURE_TYPES + DELIVERY_FAILURE_TYPES
     )
-    # Twilio's callbacks find their SMS by it.
-    uuid = fields.Char(index="btree_not_null")
     gateway_kind = fields.Selection(
         [
             (policy.INTERACTIVE, "Sent by a user"),
