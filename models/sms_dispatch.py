@@ -116,15 +116,15 @@ class SmsDispatch(models.AbstractModel):
             }
             # The next batch's numbers, in batch queries beside the first
             # chunk: one round of requests, as each chunk takes.
-            facts = self.env["sms.number"]
+            numbers = ()
             if company not in looked_up:
                 looked_up.add(company)
-                facts = self._upcoming_lookups(company)
+                numbers = self._upcoming_lookups(company)
             results, looked = self.env["sms.gateway.transport"]._send_messages(
-                company, jobs, lookups=facts.mapped("number")
+                company, jobs, lookups=numbers
             )
-            if facts:
-                lookups.append((facts.with_env(self.env), looked))
+            if looked:
+                lookups.append(looked)
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
@@ -145,30 +145,58 @@ class SmsDispatch(models.AbstractModel):
         """Store the next batch's lookups once this batch's answers are
         committed: another drainer deciding that batch may be looking the same
         numbers up; on a conflict its answer stands and these are dropped."""
+        if not lookups:
+            return
         try:
-            for facts, looked in lookups:
-                facts._gateway_store_lookups(looked)
+            for looked in lookups:
+                self.env["sms.number"]._gateway_store_lookups(looked)
             commit_progress(self.env)
         except _CONFLICTS:
             self.env.cr.rollback()
 
     @api.model
     def _upcoming_lookups(self, company):
-        """Facts of the numbers the next batch goes to that need a lookup at
-        their first send: looked up while this batch's first chunk is sent, so
-        that deciding the next one waits for none."""
+        """The numbers the next batch goes to that need a lookup at their
+        first send: looked up while this batch's first chunk is sent, so that
+        deciding the next one waits for none.
+
+        It reads only, in a savepoint, and never raises: this chunk is handed
+        over already, and picking its lookups must not keep it from leaving.
+        """
         if company.sms_lookup_policy != "first_send":
-            return self.env["sms.number"]
+            return []
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._upcoming_numbers(company)
+        except Exception:
+            _logger.exception("SMS lookups of the next batch not picked")
+            return []
+
+    @api.model
+    def _upcoming_numbers(self, company):
         queue = self.env["sms.sms"]
-        upcoming = queue.search(
+        due = queue._search(
             queue._gateway_due_domain(), order="id", limit=queue._gateway_batch_size()
-        ).filtered(lambda sms: sms._get_sms_company() == company)
+        )
+        queue.flush_model(["number", "partner_id", "mail_message_id"])
+        # One query, no records: a few milliseconds before the chunk leaves.
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT sms.number, message.record_company_id, country.code "
+                "FROM sms_sms sms "
+                "LEFT JOIN mail_message message ON message.id = sms.mail_message_id "
+                "LEFT JOIN res_partner partner ON partner.id = sms.partner_id "
+                "LEFT JOIN res_country country ON country.id = partner.country_id "
+                "WHERE sms.id IN %s",
+                due.subselect(),
+            )
+        )
         region = company.country_id.code or None
         numbers = {
-            phone_numbers.check_number(
-                sms.number, sms.partner_id.country_id.code or region
-            ).e164
-            for sms in upcoming
+            phone_numbers.check_number(number, code or region).e164
+            for number, company_id, code in rows
+            # sms.sms._get_sms_company: the record's company, else ours.
+            if (company_id or self.env.company.id) == company.id
         }
         numbers.discard(None)
         return self.env["sms.number"]._gateway_due(

@@ -119,14 +119,27 @@ class SmsNumber(models.Model):
     @api.model
     def _gateway_lookup_due(self, numbers, company, refresh_days):
         """Look up, on the company's account, those never looked up or stale."""
-        self._gateway_due(numbers, refresh_days)._gateway_lookup(company)
+        self._gateway_look_up(company, self._gateway_due(numbers, refresh_days))
 
     @api.model
     def _gateway_due(self, numbers, refresh_days):
-        """The facts of these numbers that need a lookup (never, or stale)."""
-        facts = self._gateway_get(numbers).filtered(lambda n: not n.blocked)
+        """Which of these numbers need a lookup: never looked up, or stale,
+        and not auto-blocked. Reads only: a dispatcher asks it while its
+        messages are in flight."""
+        numbers = sorted({n for n in numbers if n})
+        if not numbers:
+            return []
+        self.flush_model(["number", "lookup_date", "blocked"])
         limit = fields.Datetime.now() - timedelta(days=refresh_days or 0)
-        return facts.filtered(lambda n: not n.lookup_date or n.lookup_date < limit)
+        known = self.env.execute_query(
+            SQL(
+                "SELECT number FROM sms_number WHERE number = ANY(%s) AND "
+                "(blocked OR (lookup_date IS NOT NULL AND lookup_date >= %s))",
+                numbers,
+                limit,
+            )
+        )
+        return sorted(set(numbers) - {number for (number,) in known})
 
     def _gateway_lookup(self, company):
         """Ask Twilio Lookup for the line type of these numbers.
@@ -134,34 +147,84 @@ class SmsNumber(models.Model):
         A failed lookup (bad credentials, Twilio down) is recorded on the
         number and never raises: it must not stop anyone's SMS.
         """
-        if not self:
-            return
-        results = self.env["sms.gateway.transport"]._lookup_numbers(
-            company, self.mapped("number")
-        )
-        self._gateway_store_lookups(results)
+        self._gateway_look_up(company, self.mapped("number"))
 
+    @api.model
+    def _gateway_look_up(self, company, numbers):
+        if numbers:
+            transport = self.env["sms.gateway.transport"]
+            self._gateway_store_lookups(transport._lookup_numbers(company, numbers))
+
+    @api.model
     def _gateway_store_lookups(self, results):
         """Store Twilio Lookup's answers ``{number: (outcome, result)}``
-        (see ``sms.gateway.transport._lookup_numbers``)."""
-        for number in self:
-            values = {"lookup_date": fields.Datetime.now(), "lookup_requested": False}
-            outcome, result = results[number.number]
+        (see ``sms.gateway.transport._lookup_numbers``): one statement, the
+        facts created if missing. A failed lookup keeps what was known."""
+        now = fields.Datetime.now()
+        found, failed = [], []
+        for number, (outcome, result) in sorted(results.items()):
             if outcome == "error":
-                _logger.info("SMS lookup of number facts %s failed", number.id)
-                values["lookup_error"] = str(result)[:200]
-            else:
-                line_type = result["line_type"]
-                values.update(
-                    line_type=line_type if line_type in dict(LINE_TYPES) else "unknown",
-                    carrier_name=result["carrier_name"],
-                    country_code=result["country_code"],
-                    lookup_error=False
-                    if result["valid"]
-                    else ", ".join(result["validation_errors"])
-                    or self.env._("Invalid number"),
+                _logger.info("SMS lookup of a number failed: %s", result)
+                failed.append(SQL("(%s, %s)", number, str(result)[:200]))
+                continue
+            line_type = result["line_type"]
+            error = False
+            if not result["valid"]:
+                error = ", ".join(result["validation_errors"]) or self.env._(
+                    "Invalid number"
                 )
-            number.write(values)
+            found.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s)",
+                    number,
+                    line_type if line_type in dict(LINE_TYPES) else "unknown",
+                    result["carrier_name"],
+                    result["country_code"],
+                    error or None,
+                )
+            )
+        self.flush_model()
+        if found:
+            self._gateway_upsert_lookups(
+                SQL("number, line_type, carrier_name, country_code, lookup_error"),
+                found,
+                now,
+                SQL(
+                    "line_type = EXCLUDED.line_type, "
+                    "carrier_name = EXCLUDED.carrier_name, "
+                    "country_code = EXCLUDED.country_code, "
+                    "lookup_error = EXCLUDED.lookup_error"
+                ),
+            )
+        if failed:
+            self._gateway_upsert_lookups(
+                SQL("number, lookup_error"),
+                failed,
+                now,
+                SQL("lookup_error = EXCLUDED.lookup_error"),
+            )
+        self.invalidate_model()
+
+    @api.model
+    def _gateway_upsert_lookups(self, columns, rows, now, updates):
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sms_number (%s, lookup_date, lookup_requested, "
+                "consecutive_failures, last_error_code, create_date, write_date, "
+                "create_uid, write_uid) SELECT v.*, %s, FALSE, 0, 0, %s, %s, %s, %s "
+                "FROM (VALUES %s) v ON CONFLICT (number) DO UPDATE SET %s, "
+                "lookup_date = EXCLUDED.lookup_date, lookup_requested = FALSE, "
+                "write_date = EXCLUDED.write_date, write_uid = EXCLUDED.write_uid",
+                columns,
+                now,
+                now,
+                now,
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(rows),
+                updates,
+            )
+        )
 
     def _compute_last_delivery_date(self):
         # Read from the log, where every delivery is already written: a

@@ -21,7 +21,7 @@ from datetime import timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..tools import policy
 from .failure_types import DELIVERY_FAILURE_TYPES, GATEWAY_FAILURE_TYPES
@@ -136,6 +136,19 @@ class SmsSms(models.Model):
         if self.env.company._gateway_applies():
             return self._gateway_batch_size()
         return super()._get_send_batch_size()
+
+    def init(self):
+        res = super().init()
+        # Sent SMS stay until Odoo's daily clean-up: the queue's next batch
+        # is found among the waiting ones only, however many were sent.
+        create_index(
+            self.env.cr,
+            "sms_sms_gateway_outgoing_index",
+            self._table,
+            ["id"],
+            where="state = 'outgoing'",
+        )
+        return res
 
     @api.model
     def _gateway_due_domain(self):

@@ -137,6 +137,34 @@ class TestThroughput(GatewayCase):
         )
         self.assertEqual(refused.number, numbers[3])
 
+    def test_picking_the_next_lookups_never_costs_the_answers(self):
+        """Should picking the next batch's numbers fail once a chunk is
+        handed over, the chunk leaves and its answers are stored all the
+        same; the next batch looks its numbers up itself."""
+        self.company.sms_lookup_policy = "first_send"
+        self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
+        numbers = [f"+3247056{i:04d}" for i in range(4)]
+        mailing = _mailing(
+            self.env, "Picking", [{"name": n, "mobile": n} for n in numbers]
+        )
+        mailing.action_put_in_queue()
+        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        dispatch_class = type(self.env["sms.dispatch"])
+
+        def fails(dispatch, company):
+            raise RuntimeError("the next batch could not be read")
+
+        with (
+            patch.object(dispatch_class, "_upcoming_numbers", fails),
+            mute_logger("odoo.addons.sms_twilio_gateway.models.sms_dispatch"),
+        ):
+            self.run_queue()
+        logs = self.env["sms.log"].search([("mailing_id", "=", mailing.id)])
+        self.assertEqual(sorted(logs.mapped("number")), numbers)
+        self.assertTrue(all(logs.mapped("twilio_sid")), "every answer stored")
+        self.assertEqual(sorted(m["to"] for m in self.sim_messages()), numbers)
+        self.assertEqual(self.sim.lookup_batches, [2, 2], "each batch its own")
+
     def test_a_crash_leaves_only_the_requests_in_flight_to_review(self):
         """A batch is handed over in chunks of the requests in flight: when
         the server dies mid-batch, only the chunk in flight is "to review";
