@@ -95,6 +95,24 @@ class MailingList(models.Model):
                     figures[figure] += 1
             mlist.update(figures)
 
+    def _mailing_get_opt_out_list_sms(self, mailing):
+        """Odoo's rule in one query (it reads every subscription of the lists
+        as records, at each preview of a large list): the contacts opted out
+        of one of the lists and subscribed to none of them."""
+        lists = self or mailing.contact_list_ids
+        if not lists:
+            return []
+        subscriptions = self.env["mailing.subscription"]
+        subscriptions.flush_model(["list_id", "contact_id", "opt_out"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT contact_id FROM mailing_subscription WHERE list_id IN %s "
+                "GROUP BY contact_id HAVING bool_and(COALESCE(opt_out, FALSE))",
+                tuple(lists.ids),
+            )
+        )
+        return [contact_id for (contact_id,) in rows]
+
     def action_gateway_send_sms(self):
         """The confirmation wizard of an SMS to these lists."""
         action = self.env["ir.actions.actions"]._for_xml_id(

@@ -124,6 +124,20 @@ class TestMailingListSms(GatewayCase):
             (self.list_b.sms_count_reachable, self.list_b.sms_count_blocked), (1, 1)
         )
 
+    def test_opted_out_of_one_list_subscribed_to_another(self):
+        """Odoo's rule, read in one query: a contact opted out of one of the
+        lists is left out unless another of them still has it."""
+        mailing = self.list_a_mailing("Opt-outs")
+        self.assertEqual(mailing._get_opt_out_list_sms(), [self.unsubscribed.id])
+        self.env["mailing.subscription"].create(
+            {"contact_id": self.unsubscribed.id, "list_id": self.list_b.id}
+        )
+        mailing.contact_list_ids = self.list_a | self.list_b
+        self.assertEqual(mailing._get_opt_out_list_sms(), [])
+        self.assertEqual(
+            self.list_a._mailing_get_opt_out_list_sms(mailing), [self.unsubscribed.id]
+        )
+
     @users("sms_marketing")
     def test_confirmation_counts_and_exclusions(self):
         wizard = self.wizard(self.list_a | self.list_b | self.list_c)

@@ -224,6 +224,9 @@ def _parse_e164(e164: str | None) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+# A preview asks it for every marketing recipient (quiet hours): cached as
+# check_number is.
+@functools.lru_cache(maxsize=200_000)
 def number_timezones(e164: str) -> tuple[str, ...]:
     """IANA time zones of ``e164`` per phonenumbers; empty when unknown.
 

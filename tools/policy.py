@@ -15,6 +15,7 @@ Quota is not decided here: it is counted under a row lock when SMS are
 claimed, and previewed with :mod:`.billing`.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -283,7 +284,14 @@ def _quiet_until(request, check, rules, now):
     if not windows:
         return None
     zone = request.timezone or _number_timezone(check.e164) or rules.default_timezone
-    return quiet_hours.next_allowed(now, zone, windows)
+    return _next_allowed(now, zone, tuple(windows))
+
+
+# A preview asks it for each of a list's recipients at the same instant:
+# most share a time zone and windows.
+@functools.lru_cache(maxsize=1024)
+def _next_allowed(now, zone, windows):
+    return quiet_hours.next_allowed(now, zone, list(windows))
 
 
 def _number_timezone(e164):
