@@ -31,6 +31,11 @@ if ! PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "
     PGPASSWORD=$DB_PASSWORD dropdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" --if-exists "$DB"
     "$PY" "$ODOO_PATH/odoo-bin" "${OPTS[@]}" -i sms_twilio_gateway --with-demo --stop-after-init --http-port="$HTTP_PORT" \
         --max-cron-threads=0 --log-level=warn
+else
+    # A database made by an earlier version: its tables follow this code.
+    echo "[run] updating the addon in $DB"
+    "$PY" "$ODOO_PATH/odoo-bin" "${OPTS[@]}" -u sms_twilio_gateway --stop-after-init --http-port="$HTTP_PORT" \
+        --max-cron-threads=0 --log-level=warn
 fi
 echo "[run] switching the company to the Twilio sandbox"
 SIM_URL="http://127.0.0.1:$SIM_PORT" BASE_URL="http://localhost:$HTTP_PORT" \
