@@ -1,6 +1,9 @@
 # Part of sms_twilio_gateway. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .sms_gateway_transport import DEFAULT_IN_FLIGHT
+from .sms_sms import DEFAULT_BATCH_SIZE
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -109,8 +112,10 @@ class ResConfigSettings(models.TransientModel):
     sms_gateway_requests_in_flight = fields.Integer(
         "Requests to Twilio at once",
         config_parameter="sms_twilio_gateway.requests_in_flight",
-        default=32,
-        help="How many requests a worker has in flight to Twilio (1-64).",
+        default=DEFAULT_IN_FLIGHT,
+        help="How many requests a worker has in flight to Twilio (1-64). Twilio "
+        "answers 429 past 100 at once per account (its default): keep this "
+        "times the queue drainers under your account's limit.",
     )
     sms_gateway_drainers = fields.Integer(
         "Queue drainers",
@@ -122,7 +127,7 @@ class ResConfigSettings(models.TransientModel):
     sms_gateway_batch_size = fields.Integer(
         "SMS per batch",
         config_parameter="sms_twilio_gateway.batch_size",
-        default=96,
+        default=DEFAULT_BATCH_SIZE,
         help="SMS decided and handed to Twilio per batch of the queue (1-1000).",
     )
 

@@ -21,7 +21,9 @@ from .gateway_settings import count_setting
 _logger = logging.getLogger(__name__)
 
 IN_FLIGHT_PARAM = "sms_twilio_gateway.requests_in_flight"
-DEFAULT_IN_FLIGHT = 32
+# Twilio answers 429 past 100 concurrent requests per account (its default):
+# two drainers at 48, with a Lookup batch query each, stay under it.
+DEFAULT_IN_FLIGHT = 48
 MAX_IN_FLIGHT = 64
 # Twilio Lookup's batch query takes at most 100 numbers a request.
 LOOKUP_BATCH_SIZE = 100

@@ -32,7 +32,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 MAX_CONFLICTS = 20  # per cron call: then Odoo's cron retries it later
 BATCH_SIZE_PARAM = "sms_twilio_gateway.batch_size"
-DEFAULT_BATCH_SIZE = 96  # three full chunks of the default requests in flight
+DEFAULT_BATCH_SIZE = 144  # three full chunks of the default requests in flight
 MAX_BATCH_SIZE = 1000
 
 

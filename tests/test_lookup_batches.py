@@ -6,6 +6,7 @@ the numbers and on the SMS."""
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.sms_gateway_transport import DEFAULT_IN_FLIGHT
 from .common import GatewayCase
 from .test_throughput import _mailing
 
@@ -42,12 +43,12 @@ class TestLookupBatches(GatewayCase):
         )
         self.assertEqual(set(refused.mapped("number")), landlines)
         # The first batch's lookups before it is sent; the next batch's beside
-        # the first chunk (32 requests in flight), before the second chunk.
+        # the first chunk (the requests in flight), before the second chunk.
         paths = [request["path"] for request in self.sim.requests]
         posts = [i for i, path in enumerate(paths) if path.endswith("Messages.json")]
         queries = [i for i, path in enumerate(paths) if path == "/v2/batch/query"]
         self.assertLess(queries[1], posts[0])
-        self.assertLess(queries[3], posts[32])
+        self.assertLess(queries[3], posts[DEFAULT_IN_FLIGHT])
 
     def test_the_lookup_cron_queries_in_batches_side_by_side(self):
         """Numbers queued at intake: 250 cost three requests, side by side."""

@@ -18,6 +18,7 @@ from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from ..models import sms_gateway_transport
+from ..models.sms_sms import DEFAULT_BATCH_SIZE
 from ..tools import phone_numbers
 from .common import BE_SENDER, GatewayCase, GatewayHttpCase
 
@@ -218,7 +219,9 @@ class TestThroughput(GatewayCase):
             self.run_queue()
         self.assertEqual(batches, [4, 4, 2])
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", "x")
-        self.assertEqual(self.env["sms.sms"]._gateway_batch_size(), 96, "default")
+        self.assertEqual(
+            self.env["sms.sms"]._gateway_batch_size(), DEFAULT_BATCH_SIZE, "default"
+        )
 
     def test_queue_drainers_setting_wakes_them_all(self):
         """Settings → Queue drainers: extra drainer crons are active, and
