@@ -18,6 +18,12 @@ ADDON = Path(__file__).resolve().parents[2]
 RECORDER = """#!/usr/bin/env bash
 printf '%s\\n' "$*" >> "{log}"
 """
+# The server (in the foreground) waits until the simulator (started in the
+# background, stopped when the script exits) has recorded its call.
+SERVER_WAITS = """case "$*" in *--max-cron-threads=1*)
+    for _ in $(seq 100); do grep -q "twilio_simulator serve" "{log}" && break; sleep 0.05; done;;
+esac
+"""
 
 
 @pytest.fixture
@@ -33,6 +39,7 @@ def run_script(tmp_path):
     for name in ("python", "psql", "dropdb"):
         (bin_dir / name).write_text(recorder)
         (bin_dir / name).chmod(0o755)
+    (bin_dir / "python").write_text(recorder + SERVER_WAITS.format(log=log))
     # psql answers "installed": the database exists, no install step.
     (bin_dir / "psql").write_text(recorder + "echo 1\n")
     (tmp_path / "scripts" / "setup.sh").write_text("#!/usr/bin/env bash\n")
