@@ -21,7 +21,10 @@ printf '%s\\n' "$*" >> "{log}"
 # The server (in the foreground) waits until the simulator (started in the
 # background, stopped when the script exits) has recorded its call.
 SERVER_WAITS = """case "$*" in *--max-cron-threads=1*)
-    for _ in $(seq 100); do grep -q "twilio_simulator serve" "{log}" && break; sleep 0.05; done;;
+    for _ in $(seq 100); do
+        grep -q "twilio_simulator serve" "{log}" && break
+        sleep 0.05
+    done;;
 esac
 """
 
