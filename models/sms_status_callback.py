@@ -50,7 +50,7 @@ _RELATED = (
 )
 
 
-def _lookup_query(env):
+def _lookup_query():
     """The callback's one query. Each related row is a LATERAL subquery
     with LIMIT 1: planned alone, not in a join search over eight tables
     (which took the planner ten times longer than running the query)."""
@@ -61,7 +61,8 @@ def _lookup_query(env):
         columns += [f"{alias}.{name}" for name in ("id", *names)]
         laterals.append(
             f"LEFT JOIN LATERAL (SELECT {', '.join(('id', *names))} "
-            f"FROM {env[model]._table} WHERE {condition} LIMIT 1) {alias} ON TRUE"
+            f"FROM {model.replace('.', '_')} WHERE {condition} LIMIT 1) "
+            f"{alias} ON TRUE"
         )
     return (
         f"SELECT {', '.join(columns)} FROM sms_log log "
@@ -70,6 +71,12 @@ def _lookup_query(env):
         "WHERE log.sms_uuid = %s AND log.direction = 'outbound' "
         "ORDER BY log.id DESC LIMIT 1 FOR UPDATE OF log"
     )
+
+
+# Built once: every callback runs it.
+_LOOKUP = _lookup_query()
+# The records the lookup finds, in the order of its columns.
+_FOUND = (("sms.log", _LOG_FIELDS), *((m, names) for m, _a, _on, names in _RELATED))
 
 
 class SmsStatusCallback(models.AbstractModel):
@@ -87,28 +94,20 @@ class SmsStatusCallback(models.AbstractModel):
             send this SMS
         """
         self.env.flush_all()
-        rows = self.env.execute_query(SQL(_lookup_query(self.env), uuid))
-        if not rows:
-            return Callback(
-                self.env["sms.log"],
-                None,
-                self.env["sms.tracker"],
-                self.env["sms.sms"],
-                self.env["sms.number"],
-            )
-        token, *values = rows[0]
-        found = {}
-        for model, names in (("sms.log", _LOG_FIELDS), *(
-            (model, names) for model, _alias, _on, names in _RELATED
-        )):  # fmt: skip
-            record_id, *known = values[: 1 + len(names)]
-            values = values[1 + len(names) :]
-            record = self.env[model].sudo().browse(record_id or ())
-            found[model] = record
-            for name, value in zip(names, known, strict=True):
-                field = record._fields[name]
-                cached = field.convert_to_cache(value, record, validate=False)
-                self.env.cache.update(record, field, [cached])
+        rows = self.env.execute_query(SQL(_LOOKUP, uuid))
+        found = {model: self.env[model].sudo() for model, _names in _FOUND}
+        token = None
+        if rows:
+            token, *values = rows[0]
+            for model, names in _FOUND:
+                record_id, *known = values[: 1 + len(names)]
+                values = values[1 + len(names) :]
+                record = found[model].browse(record_id or ())
+                found[model] = record
+                for name, value in zip(names, known, strict=True):
+                    field = record._fields[name]
+                    cached = field.convert_to_cache(value, record, validate=False)
+                    self.env.cache.update(record, field, [cached])
         return Callback(
             found["sms.log"],
             token,
