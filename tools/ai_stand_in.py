@@ -7,9 +7,10 @@ runtime. It answers ``POST .../chat/completions`` with ``reply`` (or
 """
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .loopback import loopback_server
 
 
 class StandInServer:
@@ -67,14 +68,8 @@ class StandInServer:
             def log_message(self, *args):
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            daemon=True,
-        )
+        self._httpd, base_url, self._thread = loopback_server(Handler)
+        self.url = base_url + "/v1"
 
     def start(self):
         self._thread.start()

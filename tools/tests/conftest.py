@@ -5,11 +5,12 @@ for Odoo's callback routes."""
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import pytest
 
+from tools.loopback import loopback_server
 from tools.twilio_client import get_client
 from tools.twilio_simulator import (
     DEFAULT_ACCOUNT_SID,
@@ -70,14 +71,7 @@ class WebhookReceiver:
             def log_message(self, *args):
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            daemon=True,
-        )
+        self._httpd, self.url, self._thread = loopback_server(Handler)
         self._thread.start()
 
     def wait_for(self, count, timeout=5.0):
