@@ -12,14 +12,12 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
-from psycopg2 import errors as pg_errors
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
 from odoo.tools import SQL, split_every
 
 from ..tools import phone_numbers, twilio_errors
-from .gateway_commit import commit_progress
+from .gateway_commit import CONFLICTS, commit_progress
 from .gateway_i18n import translate_marked
 
 _logger = logging.getLogger(__name__)
@@ -27,7 +25,6 @@ _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5  # tries of a request Twilio refused as transient, then error
 RETRY_BASE = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min
 RELEASE_TRIES = 5
-_CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 
 
 class SmsDispatch(models.AbstractModel):
@@ -151,7 +148,7 @@ class SmsDispatch(models.AbstractModel):
             for looked in lookups:
                 self.env["sms.number"]._gateway_store_lookups(looked)
             commit_progress(self.env)
-        except _CONFLICTS:
+        except CONFLICTS:
             self.env.cr.rollback()
 
     @api.model
@@ -332,7 +329,7 @@ class SmsDispatch(models.AbstractModel):
                             company.with_env(usage.env), segments, month
                         )
                 return
-            except _CONFLICTS:
+            except CONFLICTS:
                 time.sleep(0.05 * (attempt + 1))
         _logger.warning("SMS quota of refused SMS not released: %s", releases)
 

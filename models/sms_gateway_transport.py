@@ -79,13 +79,8 @@ class SmsGatewayTransport(models.AbstractModel):
                 params["from_"] = sender
             return client.messages.create(**params)
 
-        in_flight = self._in_flight()
-        if not lookups:
-            return _in_parallel(create, jobs, in_flight), {}
-        with ThreadPoolExecutor(max_workers=1) as side:
-            looked = side.submit(_query, client, lookups, in_flight)
-            results = _in_parallel(create, jobs, in_flight)
-            return results, self._lookup_results(looked.result())
+        looked = self._start_lookups(company, lookups) if lookups else dict
+        return _in_parallel(create, jobs, self._in_flight()), looked()
 
     @api.model
     def _lookup_numbers(self, company, numbers):
@@ -97,10 +92,20 @@ class SmsGatewayTransport(models.AbstractModel):
             a failed request fails its numbers, a number Twilio could not look
             up fails alone
         """
+        return self._start_lookups(company, numbers)()
+
+    @api.model
+    def _start_lookups(self, company, numbers):
+        """``_lookup_numbers`` begun in the background: the requests leave
+        now, and the returned function waits for their results (call it once,
+        in the caller's thread)."""
         client, error = self._client(company)
         if error:
-            return dict.fromkeys(numbers, ("error", error))
-        return self._lookup_results(_query(client, numbers, self._in_flight()))
+            return lambda: dict.fromkeys(numbers, ("error", error))
+        side = ThreadPoolExecutor(max_workers=1)
+        answers = side.submit(_query, client, list(numbers), self._in_flight())
+        side.shutdown(wait=False)  # the thread ends with its requests
+        return lambda: self._lookup_results(answers.result())
 
     @api.model
     def _lookup_results(self, answers):

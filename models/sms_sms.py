@@ -18,18 +18,15 @@ dispatch never ran) has a due time and wakes the queue cron at that time.
 
 from datetime import timedelta
 
-from psycopg2 import errors as pg_errors
-
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL, create_index
 
 from ..tools import policy
 from .failure_types import DELIVERY_FAILURE_TYPES, GATEWAY_FAILURE_TYPES
-from .gateway_commit import commit_progress
+from .gateway_commit import CONFLICTS, commit_progress
 from .gateway_settings import count_setting
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
-CONFLICTS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 MAX_CONFLICTS = 20  # per cron call: then Odoo's cron retries it later
 BATCH_SIZE_PARAM = "sms_twilio_gateway.batch_size"
 DEFAULT_BATCH_SIZE = 144  # three full chunks of the default requests in flight
