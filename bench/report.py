@@ -44,10 +44,18 @@ def _measures(r, threads):
     )  # fmt: skip
     lookup = r["lookup"]
     _row(
-        "ours, mailings to new numbers: lookup at first send vs off, SMS/s",
+        "ours, mailings to new numbers: lookup at first send vs off, drain SMS/s",
         "—",
         f"{lookup['first_send']:.1f} vs {lookup['off']:.1f}",
         f"{lookup['first_send'] / lookup['off']:.2f}× (first send / off)",
+        "≥ 1× of off",
+    )
+    total = r["lookup_total"]
+    _row(
+        "same, queueing included (mailing cron's start to the last SMS), SMS/s",
+        "—",
+        f"{total['first_send']:.1f} vs {total['off']:.1f}",
+        f"{total['first_send'] / total['off']:.2f}× (first send / off)",
         "≥ 1× of off",
     )
     small, large = r["rss_small"], r["rss_large"]
