@@ -55,14 +55,25 @@ class SmsDispatch(models.AbstractModel):
         A batch goes in chunks of the requests in flight, each handed over,
         sent and answered in turn: should the server die meanwhile, only the
         chunk in flight is left "to review"; the rest is requeued.
+
+        While a chunk's requests are in flight the cursor is idle: it picks
+        the lookups to make beside the batch during the first chunk, and
+        stores their answers during the second (else last).
         """
+        lookups = []
+        meanwhile = [
+            lambda: lookups.extend(self._lookups_beside(sms)),
+            lambda: self._store_lookups(lookups),
+        ]
         in_flight = self.env["sms.gateway.transport"]._in_flight()
-        looked_up = set()  # companies whose next batch is being looked up
         for ids in split_every(in_flight, sms.ids):
-            self._dispatch_chunk(sms.browse(ids), unlink_sent, looked_up)
+            work = meanwhile.pop(0) if meanwhile else None
+            self._dispatch_chunk(sms.browse(ids), unlink_sent, work)
+        for work in meanwhile:
+            work()
 
     @api.model
-    def _dispatch_chunk(self, sms, unlink_sent, looked_up):
+    def _dispatch_chunk(self, sms, unlink_sent, meanwhile=None):
         claimed = (
             sms.exists()
             .try_lock_for_update()
@@ -75,6 +86,8 @@ class SmsDispatch(models.AbstractModel):
             )
         )
         if not claimed:
+            if meanwhile:
+                meanwhile()
             return
         # The hand-off is durable before any request leaves.
         logs = claimed.gateway_log_id
@@ -96,7 +109,6 @@ class SmsDispatch(models.AbstractModel):
         )
         claimed.invalidate_recordset()
         releases = defaultdict(int)
-        lookups = []
         for company, company_sms in claimed.grouped(
             lambda s: s.gateway_log_id.company_id
         ).items():
@@ -111,17 +123,10 @@ class SmsDispatch(models.AbstractModel):
                 }
                 for sms in company_sms
             }
-            # The next batch's numbers, in batch queries beside the first
-            # chunk: one round of requests, as each chunk takes.
-            numbers = ()
-            if company not in looked_up:
-                looked_up.add(company)
-                numbers = self._upcoming_lookups(company)
-            results, looked = self.env["sms.gateway.transport"]._send_messages(
-                company, jobs, lookups=numbers
+            results = self.env["sms.gateway.transport"]._send_messages(
+                company, jobs, meanwhile
             )
-            if looked:
-                lookups.append(looked)
+            meanwhile = None  # once, beside the first company's requests
             answered = []
             for sms in company_sms:
                 outcome, value = results[sms.id]
@@ -135,49 +140,77 @@ class SmsDispatch(models.AbstractModel):
         claimed.mail_message_id._notify_message_notification_update()
         commit_progress(self.env)
         self._release(releases)
-        self._store_lookups(lookups)
 
     @api.model
     def _store_lookups(self, lookups):
-        """Store the next batch's lookups once this batch's answers are
-        committed: another drainer deciding that batch may be looking the same
-        numbers up; on a conflict its answer stands and these are dropped."""
+        """Wait for the lookups begun beside the batch and store them, in a
+        savepoint of the chunk in flight, and never raise: another drainer
+        deciding the next batch may be storing the same numbers (its answer
+        stands), and nothing keeps the chunk's answers from being stored."""
         if not lookups:
             return
         try:
-            for looked in lookups:
-                self.env["sms.number"]._gateway_store_lookups(looked)
-            commit_progress(self.env)
+            with self.env.cr.savepoint(flush=False):
+                for results in lookups:
+                    self.env["sms.number"]._gateway_store_lookups(results())
         except CONFLICTS:
-            self.env.cr.rollback()
+            _logger.info("SMS lookups stored by another drainer first")
+        except Exception:
+            _logger.exception("SMS lookups beside a batch not stored")
 
     @api.model
-    def _upcoming_lookups(self, company):
-        """The numbers the next batch goes to that need a lookup at their
-        first send: looked up while this batch's first chunk is sent, so that
-        deciding the next one waits for none.
+    def _lookups_beside(self, batch):
+        """Lookups "at first send" begun beside this batch's sending, of its
+        numbers of mobile-only ranges (sent without waiting for them, see
+        ``sms.gateway._decide``) and of the next batch's numbers (decided
+        without waiting for them).
 
-        It reads only, in a savepoint, and never raises: this chunk is handed
-        over already, and picking its lookups must not keep it from leaving.
+        Picking them reads only, in a savepoint, and never raises: the batch
+        is claimed already, and its lookups must not keep it from leaving.
+
+        :return: the functions giving their results (``_start_lookups``)
         """
-        if company.sms_lookup_policy != "first_send":
-            return []
         try:
             with self.env.cr.savepoint(flush=False):
-                return self._upcoming_numbers(company)
+                due = self._upcoming_numbers(batch)
         except Exception:
-            _logger.exception("SMS lookups of the next batch not picked")
+            _logger.exception("SMS lookups beside a batch not picked")
             return []
+        transport = self.env["sms.gateway.transport"]
+        return [
+            transport._start_lookups(company, numbers)
+            for company, numbers in due.items()
+            if numbers
+        ]
 
     @api.model
-    def _upcoming_numbers(self, company):
+    def _upcoming_numbers(self, batch):
+        """``{company: numbers due a lookup}`` of this batch and the next,
+        for the batch's companies that look up at first send. Four queries,
+        no records: a few milliseconds before the first chunk leaves."""
+        numbers, companies = defaultdict(set), {}
+        for company_id, number, region, refresh_days in self.env.execute_query(
+            SQL(
+                "SELECT log.company_id, log.number, country.code, "
+                "company.sms_lookup_refresh_days FROM sms_sms sms "
+                "JOIN sms_log log ON log.id = sms.gateway_log_id "
+                "JOIN res_company company ON company.id = log.company_id "
+                "JOIN res_partner partner ON partner.id = company.partner_id "
+                "LEFT JOIN res_country country ON country.id = partner.country_id "
+                "WHERE sms.id = ANY(%s) AND company.sms_lookup_policy = 'first_send'",
+                batch.ids,
+            )
+        ):
+            numbers[company_id].add(number)  # the logs' numbers are E.164
+            companies[company_id] = (region, refresh_days)
+        if not companies:
+            return {}
         queue = self.env["sms.sms"]
         due = queue._search(
             queue._gateway_due_domain(), order="id", limit=queue._gateway_batch_size()
         )
         queue.flush_model(["number", "partner_id", "mail_message_id"])
-        # One query, no records: a few milliseconds before the chunk leaves.
-        rows = self.env.execute_query(
+        for number, company_id, code in self.env.execute_query(
             SQL(
                 "SELECT sms.number, message.record_company_id, country.code "
                 "FROM sms_sms sms "
@@ -187,18 +220,19 @@ class SmsDispatch(models.AbstractModel):
                 "WHERE sms.id IN %s",
                 due.subselect(),
             )
-        )
-        region = company.country_id.code or None
-        numbers = {
-            phone_numbers.check_number(number, code or region).e164
-            for number, company_id, code in rows
+        ):
             # sms.sms._get_sms_company: the record's company, else ours.
-            if (company_id or self.env.company.id) == company.id
+            company_id = company_id or self.env.company.id
+            if company_id in companies:
+                region = code or companies[company_id][0]
+                numbers[company_id].add(phone_numbers.check_number(number, region).e164)
+        facts = self.env["sms.number"]
+        return {
+            self.env["res.company"].browse(company_id): facts._gateway_due(
+                numbers[company_id] - {None}, refresh_days
+            )
+            for company_id, (_region, refresh_days) in companies.items()
         }
-        numbers.discard(None)
-        return self.env["sms.number"]._gateway_due(
-            numbers, company.sms_lookup_refresh_days
-        )
 
     @api.model
     def _sent(self, answered, unlink_sent):

@@ -13,7 +13,7 @@ from collections import Counter
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import policy
+from ..tools import phone_numbers, policy
 
 
 class SmsGateway(models.AbstractModel):
@@ -50,7 +50,9 @@ class SmsGateway(models.AbstractModel):
             ``sms.guard``), so that the rate limit and the double-click guard
             count what the other one sent
         :param lookup: look up numbers never looked up, when the company's
-            policy is "at first send" (a failed lookup never blocks)
+            policy is "at first send" (a failed lookup never blocks); a
+            number of a mobile-only range is no landline: it is looked up
+            beside its sending instead (``sms.dispatch``), no SMS waits
         """
         now = now or fields.Datetime.now()
         rules = self._rules(company)
@@ -60,7 +62,9 @@ class SmsGateway(models.AbstractModel):
             self._guard(company, requests, numbers)
         if lookup and company.sms_lookup_policy == "first_send":
             self.env["sms.number"]._gateway_lookup_due(
-                numbers, company, company.sms_lookup_refresh_days
+                {n for n in numbers if not phone_numbers.is_mobile_range(n)},
+                company,
+                company.sms_lookup_refresh_days,
             )
         facts = self._facts(company, requests, numbers, now)
         return policy.decide(requests, facts, rules, now, checks)

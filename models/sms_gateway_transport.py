@@ -52,19 +52,20 @@ class SmsGatewayTransport(models.AbstractModel):
             return None, error
 
     @api.model
-    def _send_messages(self, company, jobs, lookups=()):
-        """``messages.create`` for each job; meanwhile, in Lookup batch
-        queries beside them, the line type of ``lookups`` (the numbers the
-        next SMS go to), so that looking up never slows sending.
+    def _send_messages(self, company, jobs, meanwhile=None):
+        """``messages.create`` for each job, side by side.
 
         :param jobs: ``{key: {"to", "body", "sender", "status_callback"}}``
-        :return: ``({key: ("ok", message) | ("error", exception)},
-            {number: see _lookup_numbers})``
+        :param meanwhile: run in the caller's thread while the requests are
+            in flight (database work that their latency hides); it must not
+            raise
+        :return: ``{key: ("ok", message) | ("error", exception)}``
         """
         client, error = self._client(company)
         if error:
-            failed = ("error", error)
-            return dict.fromkeys(jobs, failed), dict.fromkeys(lookups, failed)
+            if meanwhile:
+                meanwhile()
+            return dict.fromkeys(jobs, ("error", error))
 
         def create(job):
             params = {
@@ -79,8 +80,7 @@ class SmsGatewayTransport(models.AbstractModel):
                 params["from_"] = sender
             return client.messages.create(**params)
 
-        looked = self._start_lookups(company, lookups) if lookups else dict
-        return _in_parallel(create, jobs, self._in_flight()), looked()
+        return _in_parallel(create, jobs, self._in_flight(), meanwhile)
 
     @api.model
     def _lookup_numbers(self, company, numbers):
@@ -185,8 +185,9 @@ def _query(client, numbers, in_flight):
     return _in_parallel(query, {chunk: chunk for chunk in chunks}, in_flight)
 
 
-def _in_parallel(call, jobs, in_flight):
+def _in_parallel(call, jobs, in_flight, meanwhile=None):
     """``call(job)`` for each job, ``in_flight`` at a time; errors are returned.
+    ``meanwhile()`` runs in the caller's thread while they are in flight.
 
     Runs outside the ORM: only plain values go in and out of the threads.
     """
@@ -197,8 +198,10 @@ def _in_parallel(call, jobs, in_flight):
         except Exception as error:  # noqa: BLE001 - returned to the caller
             return "error", error
 
-    if len(jobs) <= 1:
+    if len(jobs) <= 1 and not meanwhile:
         return {key: run(job) for key, job in jobs.items()}
-    with ThreadPoolExecutor(max_workers=min(in_flight, len(jobs))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(in_flight, len(jobs)))) as pool:
         futures = {key: pool.submit(run, job) for key, job in jobs.items()}
+        if meanwhile:
+            meanwhile()
         return {key: future.result() for key, future in futures.items()}

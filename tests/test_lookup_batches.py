@@ -17,18 +17,23 @@ class TestLookupBatches(GatewayCase):
         return self.env["sms.number"].search([("number", "in", numbers)])
 
     def test_a_mailing_costs_one_lookup_request_per_hundred_numbers(self):
-        """Lookup "at first send", batches of 101: each batch's numbers are
-        looked up in two requests (100 + 1), the first batch's before it is
-        decided, the next one's beside the first chunk of messages; no single
-        lookup; a landline in either batch is refused."""
+        """Lookup "at first send", batches of 101, two numbers of landline
+        ranges among mobiles: the first batch's landline range is looked up
+        before the batch is decided (one request); its mobiles and the whole
+        next batch beside its sending (100 + 100 + 1); no
+        single lookup; each landline is refused."""
         self.company.sms_lookup_policy = "first_send"
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 101)
         numbers = [f"+3247066{i:04d}" for i in range(202)]
+        numbers[7], numbers[150] = "+3222660007", "+3222660150"  # Brussels
         landlines = {numbers[7], numbers[150]}
         for number in landlines:
             self.sim.set_line_type(number, "landline")
         mailing = _mailing(
-            self.env, "Batched lookups", [{"name": n, "mobile": n} for n in numbers]
+            self.env,
+            "Batched lookups",
+            # Named in their order: the mailing sends to contacts by name.
+            [{"name": f"C{i:03d}", "mobile": n} for i, n in enumerate(numbers)],
         )
         mailing.action_put_in_queue()
         self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
@@ -42,13 +47,15 @@ class TestLookupBatches(GatewayCase):
             [("mailing_id", "=", mailing.id), ("failure_type", "=", "sms_landline")]
         )
         self.assertEqual(set(refused.mapped("number")), landlines)
-        # The first batch's lookups before it is sent; the next batch's beside
-        # the first chunk (the requests in flight), before the second chunk.
+        # The landline range's lookup before any SMS is sent; the others
+        # beside the first batch's sending, before the second batch's.
         paths = [request["path"] for request in self.sim.requests]
         posts = [i for i, path in enumerate(paths) if path.endswith("Messages.json")]
         queries = [i for i, path in enumerate(paths) if path == "/v2/batch/query"]
-        self.assertLess(queries[1], posts[0])
-        self.assertLess(queries[3], posts[DEFAULT_IN_FLIGHT])
+        self.assertLess(queries[0], posts[0])
+        self.assertEqual(self.sim.lookup_batches[0], 1)
+        self.assertLess(queries[1], posts[DEFAULT_IN_FLIGHT], "beside the first")
+        self.assertLess(queries[3], posts[100], "before the second batch")
 
     def test_the_lookup_cron_queries_in_batches_side_by_side(self):
         """Numbers queued at intake: 250 cost three requests, side by side."""
@@ -73,7 +80,8 @@ class TestLookupBatches(GatewayCase):
             [{"number": number, "body": "hello"} for number in numbers]
         )
         self.run_queue()
-        self.assertEqual(self.sim.lookup_batches, [3])
+        # The landline range before deciding, the mobiles beside sending.
+        self.assertEqual(self.sim.lookup_batches, [1, 2])
         failed, mobile, landline = (self._facts([n]) for n in numbers)
         self.assertIn("60600", failed.lookup_error)
         self.assertFalse(failed.line_type)

@@ -105,43 +105,45 @@ class TestThroughput(GatewayCase):
         self.assertEqual(senders, {BE_SENDER})
 
     def test_first_send_lookups_run_beside_the_previous_batch(self):
-        """Lookup "at first send": the next batch's numbers are looked up
-        while this one is sent; each number once; a landline never passes."""
+        """Lookup "at first send": only a number of a landline range waits
+        for its lookup; mobiles are looked up beside their sending, with the
+        next batch's numbers; each number once; a landline never passes."""
         self.company.sms_lookup_policy = "first_send"
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
-        numbers = [f"+3247055{i:04d}" for i in range(4)]
-        self.sim.set_line_type(numbers[3], "landline")
+        numbers = ["+3222550000", "+32470550001", "+32470550002", "+3222550003"]
         mailing = _mailing(
-            self.env, "Lookups", [{"name": n, "mobile": n} for n in numbers]
+            self.env,
+            "Lookups",
+            # Named in their order: the mailing sends to contacts by name.
+            [{"name": f"C{i}", "mobile": n} for i, n in enumerate(numbers)],
         )
         mailing.action_put_in_queue()
         self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
         transport_class = type(self.env["sms.gateway.transport"])
-        alone = []
+        waited = []
         lookup_numbers = transport_class._lookup_numbers
 
         def watch(transport, company, to_look_up):
-            alone.extend(to_look_up)
+            waited.extend(to_look_up)
             return lookup_numbers(transport, company, to_look_up)
 
         with patch.object(transport_class, "_lookup_numbers", watch):
             self.run_queue()
-        self.assertEqual(sorted(alone), numbers[:2], "only the first batch waits")
+        self.assertEqual(waited, numbers[:1], "only the landline range waits")
         self.assertEqual([self.sim.lookup_count(n) for n in numbers], [1, 1, 1, 1])
-        self.assertEqual(self.sim.lookup_batches, [2, 2], "a request per batch")
-        self.assertEqual(self.sim.lookup_request_count(), 2)
+        self.assertEqual(self.sim.lookup_batches, [1, 3], "then beside the batch")
         self.assertEqual(
-            sorted(m["to"] for m in self.sim_messages()), numbers[:3], "no landline"
+            sorted(m["to"] for m in self.sim_messages()), numbers[1:3], "no landline"
         )
         refused = self.env["sms.sms"].search(
             [("mailing_id", "=", mailing.id), ("failure_type", "=", "sms_landline")]
         )
-        self.assertEqual(refused.number, numbers[3])
+        self.assertEqual(sorted(refused.mapped("number")), [numbers[0], numbers[3]])
 
     def test_picking_the_next_lookups_never_costs_the_answers(self):
-        """Should picking the next batch's numbers fail once a chunk is
-        handed over, the chunk leaves and its answers are stored all the
-        same; the next batch looks its numbers up itself."""
+        """Should picking the numbers to look up beside a batch fail once a
+        chunk is handed over, the chunk leaves and its answers are stored all
+        the same; its numbers are looked up at their next send."""
         self.company.sms_lookup_policy = "first_send"
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
         numbers = [f"+3247056{i:04d}" for i in range(4)]
@@ -152,7 +154,7 @@ class TestThroughput(GatewayCase):
         self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
         dispatch_class = type(self.env["sms.dispatch"])
 
-        def fails(dispatch, company):
+        def fails(dispatch, batch):
             raise RuntimeError("the next batch could not be read")
 
         with (
@@ -164,7 +166,39 @@ class TestThroughput(GatewayCase):
         self.assertEqual(sorted(logs.mapped("number")), numbers)
         self.assertTrue(all(logs.mapped("twilio_sid")), "every answer stored")
         self.assertEqual(sorted(m["to"] for m in self.sim_messages()), numbers)
-        self.assertEqual(self.sim.lookup_batches, [2, 2], "each batch its own")
+        self.assertEqual(self.sim.lookup_request_count(), 0)
+        due = self.env["sms.number"]._gateway_due(numbers, 0)
+        self.assertEqual(due, numbers, "still due a lookup")
+
+    def test_storing_the_lookups_never_costs_the_answers(self):
+        """The lookups beside a batch are stored while its second chunk is in
+        flight: should storing them fail, that chunk's answers are stored all
+        the same, and the numbers are looked up again at their next send."""
+        self.company.sms_lookup_policy = "first_send"
+        self.env["ir.config_parameter"].set_param(
+            "sms_twilio_gateway.requests_in_flight", 2
+        )
+        numbers = [f"+3247057{i:04d}" for i in range(4)]
+        sms = self.env["sms.sms"].create(
+            [{"number": number, "body": "Stored"} for number in numbers]
+        )
+        number_class = type(self.env["sms.number"])
+
+        def fails(facts, results):
+            raise RuntimeError("the lookups could not be stored")
+
+        with (
+            patch.object(number_class, "_gateway_store_lookups", fails),
+            mute_logger("odoo.addons.sms_twilio_gateway.models.sms_dispatch"),
+        ):
+            self.run_queue()
+        self.assertEqual(self.sim.lookup_batches, [4], "looked up beside")
+        logs = sms.gateway_log_id
+        self.assertEqual(sorted(logs.mapped("number")), numbers)
+        self.assertTrue(all(logs.mapped("twilio_sid")), "every answer stored")
+        self.assertEqual(sorted(m["to"] for m in self.sim_messages()), numbers)
+        due = self.env["sms.number"]._gateway_due(numbers, 0)
+        self.assertEqual(due, numbers, "still due a lookup")
 
     def test_a_crash_leaves_only_the_requests_in_flight_to_review(self):
         """A batch is handed over in chunks of the requests in flight: when
@@ -178,11 +212,11 @@ class TestThroughput(GatewayCase):
         send = transport_class._send_messages
         calls = []
 
-        def dies_at_the_second_chunk(transport, company, jobs, lookups=()):
+        def dies_at_the_second_chunk(transport, company, jobs, meanwhile=None):
             calls.append(len(jobs))
             if len(calls) == 2:
                 raise RuntimeError("the server died")
-            return send(transport, company, jobs, lookups)
+            return send(transport, company, jobs, meanwhile)
 
         with (
             patch.object(transport_class, "_send_messages", dies_at_the_second_chunk),

@@ -240,6 +240,21 @@ def number_timezones(e164: str) -> tuple[str, ...]:
     return tuple(zone for zone in zones if zone != _UNKNOWN_TIMEZONE)
 
 
+@functools.lru_cache(maxsize=200_000)
+def is_mobile_range(e164: str | None) -> bool:
+    """Whether the numbering plan gives ``e164``'s range to mobiles only.
+
+    No landline can hold such a number (mobile and fixed numbers do not port
+    into each other's ranges), so its line type is known before any lookup.
+    Ranges both may hold (all of North America) and unknown ranges are not.
+    """
+    number = _parse_e164(e164)
+    return (
+        number is not None
+        and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
 def number_region(e164: str) -> str | None:
     """ISO alpha-2 country of ``e164``, None when unknown or non-geographic."""
     number = _parse_e164(e164)

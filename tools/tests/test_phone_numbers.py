@@ -13,6 +13,7 @@ from tools.phone_numbers import (
     alphanumeric_sender_allowed,
     check_number,
     is_messaging_service_sid,
+    is_mobile_range,
     is_valid_alphanumeric_sender,
     number_region,
     number_timezones,
@@ -134,6 +135,26 @@ def test_number_timezones():
     assert number_timezones("+447700900123") == ()
     assert number_timezones("not a number") == ()
     assert number_timezones("") == ()
+
+
+@pytest.mark.parametrize(
+    "e164, mobile_only",
+    [
+        ("+32470660001", True),  # Belgian mobile range
+        ("+33612345678", True),
+        ("+4915112345678", True),
+        ("+3222680003", False),  # Brussels landline range
+        ("+33142345678", False),  # Paris landline range
+        ("+14155550100", False),  # North America: either, any number
+        ("+12202154155", False),
+        ("+447700900123", False),  # a range for drama: not allocated
+        ("", False),
+        (None, False),
+        ("not a number", False),
+    ],
+)
+def test_is_mobile_range(e164, mobile_only):
+    assert is_mobile_range(e164) is mobile_only
 
 
 def test_number_region():
