@@ -110,6 +110,10 @@ def setup(env):
 
 
 def _numbers(block, count):
+    if _arg("plan") == "mx":
+        # Mexican numbers +52 222 1BB nnnn, in ranges mobiles and landlines
+        # share (as all of North America's): a block of 10,000 a measure.
+        return [f"+522221{int(block):02d}{i:04d}" for i in range(count)]
     # Belgian mobiles +324BB nnnnnn: a block of a million numbers per measure.
     return [f"+324{60 + int(block)}{i:06d}" for i in range(count)]
 
