@@ -144,15 +144,20 @@ class SmsDispatch(models.AbstractModel):
     @api.model
     def _store_lookups(self, lookups):
         """Wait for the lookups begun beside the batch and store them, in a
-        savepoint of the chunk in flight, and never raise: another drainer
-        deciding the next batch may be storing the same numbers (its answer
-        stands), and nothing keeps the chunk's answers from being stored."""
+        transaction of their own committed at once, and never raise.
+
+        Their own: the numbers' rows are locked for a moment, not for the
+        rest of a chunk, whose answers another drainer storing the same
+        numbers could otherwise deadlock (its answer stands: these are
+        dropped). The chunk in flight has written no number by then.
+        """
         if not lookups:
             return
         try:
-            with self.env.cr.savepoint(flush=False):
+            with self.env.registry.cursor() as cr:
+                facts = self.env(cr=cr)["sms.number"]
                 for results in lookups:
-                    self.env["sms.number"]._gateway_store_lookups(results())
+                    facts._gateway_store_lookups(results())
         except CONFLICTS:
             _logger.info("SMS lookups stored by another drainer first")
         except Exception:
