@@ -8,7 +8,7 @@ from odoo.tools import mute_logger
 
 from ..models.sms_gateway_transport import DEFAULT_IN_FLIGHT
 from .common import GatewayCase
-from .test_throughput import _mailing
+from .test_throughput import _queue_mailing
 
 
 @tagged("post_install", "-at_install")
@@ -29,14 +29,7 @@ class TestLookupBatches(GatewayCase):
         landlines = {numbers[7], numbers[150]}
         for number in landlines:
             self.sim.set_line_type(number, "landline")
-        mailing = _mailing(
-            self.env,
-            "Batched lookups",
-            # Named in their order: the mailing sends to contacts by name.
-            [{"name": f"C{i:03d}", "mobile": n} for i, n in enumerate(numbers)],
-        )
-        mailing.action_put_in_queue()
-        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        mailing = _queue_mailing(self, "Batched lookups", numbers)
         self.run_queue()
         self.assertEqual(sorted(self.sim.lookup_batches), [1, 1, 100, 100])
         self.assertEqual(self.sim.lookup_request_count("single"), 0)

@@ -40,17 +40,42 @@ def _mailing(env, name, contacts, body="Hello"):
     )
 
 
+def _queue_mailing(case, name, numbers):
+    """A mailing to these numbers, in their order (the mailing sends to
+    contacts by name), put in the SMS queue by the mailing cron."""
+    mailing = _mailing(
+        case.env,
+        name,
+        [{"name": f"C{i:04d}", "mobile": n} for i, n in enumerate(numbers)],
+    )
+    mailing.action_put_in_queue()
+    case.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+    return mailing
+
+
 @tagged("post_install", "-at_install")
 class TestThroughput(GatewayCase):
     def _queue_mailing(self, count, prefix="+3247077"):
-        mailing = _mailing(
-            self.env,
-            f"Throughput {count}",
-            [{"name": f"T{i}", "mobile": f"{prefix}{i:04d}"} for i in range(count)],
-        )
-        mailing.action_put_in_queue()
-        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
-        return mailing
+        numbers = [f"{prefix}{i:04d}" for i in range(count)]
+        return _queue_mailing(self, f"Throughput {count}", numbers)
+
+    def run_queue_failing(self, model, method):
+        """The SMS queue cron, woken, with ``model.method`` raising."""
+        error = RuntimeError(f"{method} failed")
+        with (
+            patch.object(type(self.env[model]), method, side_effect=error),
+            mute_logger("odoo.addons.sms_twilio_gateway.models.sms_dispatch"),
+        ):
+            self.run_queue()
+
+    def assertAnsweredStillDue(self, logs, numbers):
+        """Each number sent once, every answer (SID) stored, and the numbers
+        still due a lookup."""
+        self.assertEqual(sorted(logs.mapped("number")), numbers)
+        self.assertTrue(all(logs.mapped("twilio_sid")), "every answer stored")
+        self.assertEqual(sorted(m["to"] for m in self.sim_messages()), numbers)
+        due = self.env["sms.number"]._gateway_due(numbers, 0)
+        self.assertEqual(due, numbers, "still due a lookup")
 
     def test_one_cron_run_drains_every_batch_and_recovers_once(self):
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 3)
@@ -111,14 +136,7 @@ class TestThroughput(GatewayCase):
         self.company.sms_lookup_policy = "first_send"
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
         numbers = ["+3222550000", "+32470550001", "+32470550002", "+3222550003"]
-        mailing = _mailing(
-            self.env,
-            "Lookups",
-            # Named in their order: the mailing sends to contacts by name.
-            [{"name": f"C{i}", "mobile": n} for i, n in enumerate(numbers)],
-        )
-        mailing.action_put_in_queue()
-        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        mailing = _queue_mailing(self, "Lookups", numbers)
         transport_class = type(self.env["sms.gateway.transport"])
         waited = []
         lookup_numbers = transport_class._lookup_numbers
@@ -147,28 +165,11 @@ class TestThroughput(GatewayCase):
         self.company.sms_lookup_policy = "first_send"
         self.env["ir.config_parameter"].set_param("sms_twilio_gateway.batch_size", 2)
         numbers = [f"+3247056{i:04d}" for i in range(4)]
-        mailing = _mailing(
-            self.env, "Picking", [{"name": n, "mobile": n} for n in numbers]
-        )
-        mailing.action_put_in_queue()
-        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
-        dispatch_class = type(self.env["sms.dispatch"])
-
-        def fails(dispatch, batch):
-            raise RuntimeError("the next batch could not be read")
-
-        with (
-            patch.object(dispatch_class, "_upcoming_numbers", fails),
-            mute_logger("odoo.addons.sms_twilio_gateway.models.sms_dispatch"),
-        ):
-            self.run_queue()
+        mailing = _queue_mailing(self, "Picking", numbers)
+        self.run_queue_failing("sms.dispatch", "_upcoming_numbers")
         logs = self.env["sms.log"].search([("mailing_id", "=", mailing.id)])
-        self.assertEqual(sorted(logs.mapped("number")), numbers)
-        self.assertTrue(all(logs.mapped("twilio_sid")), "every answer stored")
-        self.assertEqual(sorted(m["to"] for m in self.sim_messages()), numbers)
+        self.assertAnsweredStillDue(logs, numbers)
         self.assertEqual(self.sim.lookup_request_count(), 0)
-        due = self.env["sms.number"]._gateway_due(numbers, 0)
-        self.assertEqual(due, numbers, "still due a lookup")
 
     def test_storing_the_lookups_never_costs_the_answers(self):
         """The lookups beside a batch are stored while its second chunk is in
@@ -182,23 +183,9 @@ class TestThroughput(GatewayCase):
         sms = self.env["sms.sms"].create(
             [{"number": number, "body": "Stored"} for number in numbers]
         )
-        number_class = type(self.env["sms.number"])
-
-        def fails(facts, results):
-            raise RuntimeError("the lookups could not be stored")
-
-        with (
-            patch.object(number_class, "_gateway_store_lookups", fails),
-            mute_logger("odoo.addons.sms_twilio_gateway.models.sms_dispatch"),
-        ):
-            self.run_queue()
+        self.run_queue_failing("sms.number", "_gateway_store_lookups")
         self.assertEqual(self.sim.lookup_batches, [4], "looked up beside")
-        logs = sms.gateway_log_id
-        self.assertEqual(sorted(logs.mapped("number")), numbers)
-        self.assertTrue(all(logs.mapped("twilio_sid")), "every answer stored")
-        self.assertEqual(sorted(m["to"] for m in self.sim_messages()), numbers)
-        due = self.env["sms.number"]._gateway_due(numbers, 0)
-        self.assertEqual(due, numbers, "still due a lookup")
+        self.assertAnsweredStillDue(sms.gateway_log_id, numbers)
 
     def test_a_crash_leaves_only_the_requests_in_flight_to_review(self):
         """A batch is handed over in chunks of the requests in flight: when
@@ -363,11 +350,7 @@ class TestCallbackWork(GatewayHttpCase):
         self.assertEqual(log.status, "delivered")
 
     def test_a_signed_callback_reads_what_it_changes_once(self):
-        mailing = _mailing(
-            self.env, "One read", [{"name": "R", "mobile": "+32470880001"}]
-        )
-        mailing.action_put_in_queue()
-        self.run_cron("mass_mailing.ir_cron_mass_mailing_queue")
+        mailing = _queue_mailing(self, "One read", ["+32470880001"])
         self.run_queue()
         log = self.env["sms.log"].search([("mailing_id", "=", mailing.id)])
         self.sim_advance(log.twilio_sid)
