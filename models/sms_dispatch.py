@@ -191,8 +191,9 @@ class SmsDispatch(models.AbstractModel):
     @api.model
     def _upcoming_numbers(self, batch):
         """``{company: numbers due a lookup}`` of this batch and the next,
-        for the batch's companies that look up at first send. Four queries,
-        no records: a few milliseconds before the first chunk leaves."""
+        for the batch's companies that look up at first send. Three queries
+        (one more for each further company), no records: a few milliseconds,
+        while the first chunk's requests are in flight."""
         numbers, companies = defaultdict(set), {}
         for company_id, number, region, refresh_days in self.env.execute_query(
             SQL(
