@@ -132,6 +132,13 @@ class Bench:
         self._wait_up(self.sim_url + "/_sim/health", "simulator")
         return self.sim_url
 
+    def simulator_cpu(self):
+        """CPU seconds the simulator process used so far (Linux)."""
+        (process,) = [p for p in self.processes if p.bench_name == "simulator"]
+        with open(f"/proc/{process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def sim_messages(self):
         return http_json(self.sim_url + "/_sim/messages", timeout=300)["messages"]
 

@@ -258,6 +258,7 @@ def drain(env):
     batches = errors = 0
     _wait_for_go()
     started, start = time.time(), time.perf_counter()
+    cpu_start = time.process_time()  # every thread of the drain
     while time.monotonic() < deadline:
         try:
             queue._process_queue()
@@ -277,6 +278,7 @@ def drain(env):
         batches=batches,
         errors=errors,
         rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        cpu_seconds=time.process_time() - cpu_start,
         left=queue.search_count(due()),
         waiting=queue.search_count([("state", "=", "outgoing")]),
         states=_states(env, _arg("tag")),

@@ -11,6 +11,18 @@ def _rate(runs):
     return sum(received for received, _s in runs) / sum(s for _r, s in runs)
 
 
+def _cpu(r, plan, count, which):
+    """CPU seconds per 1,000 SMS of the drain (0) or the simulator (1),
+    first send vs off."""
+    per_policy = [
+        sum(seconds[which] for seconds in r["lookup_cpu"][plan, count][policy])
+        / sum(received for received, _s in r["lookup"][plan, count][policy])
+        * 1000
+        for policy in ("first_send", "off")
+    ]
+    return "{:.2f} vs {:.2f}".format(*per_policy)
+
+
 def _spread(runs):
     """How far apart runs of the same policy are: the measure's noise."""
     spreads = []
@@ -67,7 +79,9 @@ def _measures(r, threads):
             f"ours, mailings of {count} to new {names[plan]}: lookup at first send"
             f" vs off, SMS/s (ABBA ×{len(runs['off']) // 2})",
             "—",
-            f"{rates['first_send']:.1f} vs {rates['off']:.1f}",
+            f"{rates['first_send']:.1f} vs {rates['off']:.1f}; CPU seconds per 1,000"
+            f" SMS, drain {_cpu(r, plan, count, 0)}, simulator"
+            f" {_cpu(r, plan, count, 1)}",
             f"{rates['first_send'] / rates['off']:.3f}× (runs of one policy differ"
             f" by up to {_spread(runs):.1%})",
             "≥ 1× of off",
