@@ -7,16 +7,16 @@ def _ratio(ours, stock):
 
 
 def _rate(runs):
-    """SMS/s of runs ``[(received, seconds)]`` taken together."""
-    return sum(received for received, _s in runs) / sum(s for _r, s in runs)
+    """SMS/s of runs ``[(received, seconds, ...)]`` taken together."""
+    return sum(run[0] for run in runs) / sum(run[1] for run in runs)
 
 
-def _cpu(r, plan, count, which):
-    """CPU seconds per 1,000 SMS of the drain (0) or the simulator (1),
-    first send vs off."""
+def _cpu(runs, which):
+    """CPU seconds per 1,000 SMS, first send vs off, of the drain (2) or the
+    simulator (3) in runs ``{policy: [(received, seconds, drain, simulator)]}``."""
     per_policy = [
-        sum(seconds[which] for seconds in r["lookup_cpu"][plan, count][policy])
-        / sum(received for received, _s in r["lookup"][plan, count][policy])
+        sum(run[which] for run in runs[policy])
+        / sum(run[0] for run in runs[policy])
         * 1000
         for policy in ("first_send", "off")
     ]
@@ -27,7 +27,7 @@ def _spread(runs):
     """How far apart runs of the same policy are: the measure's noise."""
     spreads = []
     for done in runs.values():
-        rates = [received / seconds for received, seconds in done]
+        rates = [run[0] / run[1] for run in done]
         spreads.append((max(rates) - min(rates)) / min(rates))
     return max(spreads)
 
@@ -80,8 +80,7 @@ def _measures(r, threads):
             f" vs off, SMS/s (ABBA ×{len(runs['off']) // 2})",
             "—",
             f"{rates['first_send']:.1f} vs {rates['off']:.1f}; CPU seconds per 1,000"
-            f" SMS, drain {_cpu(r, plan, count, 0)}, simulator"
-            f" {_cpu(r, plan, count, 1)}",
+            f" SMS, drain {_cpu(runs, 2)}, simulator {_cpu(runs, 3)}",
             f"{rates['first_send'] / rates['off']:.3f}× (runs of one policy differ"
             f" by up to {_spread(runs):.1%})",
             "≥ 1× of off",

@@ -152,15 +152,15 @@ class Run:
         Belgian mobiles (mobile-only ranges) and Mexican numbers (ranges
         mobiles and landlines share, as all of North America's); short
         queues (a queue run's fixed costs show) and mailing-sized ones."""
-        self.r["lookup"], self.r["lookup_cpu"] = {}, {}
+        self.r["lookup"] = {}
         for count, plan, rounds in (
             (N_LOOKUP, "be", 2),
             (N_LOOKUP, "mx", 1),
             (N_MAILING, "be", 1),
             (N_MAILING, "mx", 1),
         ):
+            # (received, seconds, drain CPU seconds, simulator CPU seconds)
             runs = {"off": [], "first_send": []}
-            cpu = {"off": [], "first_send": []}  # (drain, simulator) seconds
             for policy in ("off", "first_send", "first_send", "off") * rounds:
                 body, _queued = self.queue(
                     "ours", "queue_mailing", count, f"lookup-{plan}-{policy}",
@@ -168,12 +168,15 @@ class Run:
                 )  # fmt: skip
                 simulator = self.bench.simulator_cpu()
                 result = self.drain("ours", body)
-                runs[policy].append((result["received"], result["seconds"]))
-                cpu[policy].append(
-                    (result["cpu_seconds"], self.bench.simulator_cpu() - simulator)
+                runs[policy].append(
+                    (
+                        result["received"],
+                        result["seconds"],
+                        result["cpu_seconds"],
+                        self.bench.simulator_cpu() - simulator,
+                    )
                 )
             self.r["lookup"][plan, count] = runs
-            self.r["lookup_cpu"][plan, count] = cpu
 
     def two_drainers(self):
         """Ours: one queue, two drainer processes started together."""
